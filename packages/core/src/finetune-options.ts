@@ -1,0 +1,97 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { Metric } from './metric.js';
+import type { ObservationRound } from './observation.js';
+import type { ParamView } from './param-view.js';
+
+/** `loss+value` is MetricOpt (default); `value` follows V alone; `loss` and `es` are baselines; `loss+es` is the ablation. */
+export type FinetuneMode = 'loss+value' | 'value' | 'loss' | 'es' | 'loss+es';
+export const FINETUNE_MODES: readonly FinetuneMode[] = ['loss+value', 'value', 'loss', 'es', 'loss+es'];
+
+/** A labelled split held in memory: inputs and targets with the same first dimension. */
+export interface Split {
+  x: tf.Tensor;
+  y: tf.Tensor;
+}
+
+/** A split given as tensors or as an async iterable of batches (materialised through the frozen trunk once). */
+export type SplitSource = Split | AsyncIterable<Split>;
+
+export type LossFn = (outputs: tf.Tensor, targets: tf.Tensor) => tf.Scalar;
+
+export interface StepInfo {
+  step: number;
+  loss: number;
+  trust: number;
+}
+
+export interface RoundInfo {
+  round: number;
+  step: number;
+  /** The metric at the round's centre (the current φ), on the round's data. */
+  centreMetric: number;
+  /** Out-of-sample Kendall τ of V on this round, before it was fitted on it (null when V is off or for the first round). */
+  tau: number | null;
+  trust: number;
+  metricCalls: number;
+  observation: ObservationRound;
+}
+
+export interface FinetuneOptions {
+  model: LayersModel;
+  params: ParamView;
+  metric: Metric;
+  /** Default: softmax cross-entropy against integer labels (or one-hot targets). */
+  loss?: LossFn;
+  data: { train: SplitSource; metric: SplitSource };
+  /** Any tf.train optimizer (default Adam 1e-3). Not used by `es`. */
+  optimizer?: tf.Optimizer;
+  mode?: FinetuneMode;
+  steps: number;
+  seed: number;
+  batchSize?: number;
+  observeEvery?: number;
+  /** K: antithetic pairs per round (2K + 1 metric calls). */
+  perturbations?: number;
+  sigma?: number;
+  lambda?: number;
+  warmupRounds?: number;
+  /** Samples of the metric split per round: the whole split when it has at most this many (default 4096). */
+  metricBatch?: number;
+  /** Keep the φ with the best whole-split round-centre metric and restore it at the end (default true). */
+  select?: boolean;
+  esLearningRate?: number;
+  valueFunction?: import('./value/value-function.js').ValueFunction;
+  /** Per-call metric time limit (ms); defaults to the metric's own. */
+  metricTimeoutMs?: number;
+  /** Retries of a failed metric call before the run stops (default 0). */
+  metricRetries?: number;
+  checkpoint?: { dir: string; every?: number };
+  onStep?: (info: StepInfo) => void;
+  onRound?: (info: RoundInfo) => void;
+}
+
+export interface RoundRecord {
+  round: number;
+  step: number;
+  centreMetric: number;
+  tau: number | null;
+  trust: number;
+}
+
+export interface FinetuneResult {
+  mode: FinetuneMode;
+  /** Optimizer steps taken (for `es`: updates, one per round). */
+  steps: number;
+  metricCalls: number;
+  /** The selected φ's round-centre metric on the metric split and when it was seen (null when selection is off). */
+  best: { step: number; metric: number } | null;
+  history: RoundRecord[];
+  /** Mean out-of-sample τ and trust over rounds (null when V is off). */
+  tauMean: number | null;
+  trustMean: number | null;
+  /** End-to-end wall time and its shares. */
+  timings: { totalSeconds: number; trunkSeconds: number; metricSeconds: number; valueSeconds: number };
+  /** True when the run resumed from a checkpoint. */
+  resumed: boolean;
+}
