@@ -1,0 +1,155 @@
+import { Command, CommanderError, InvalidArgumentError as CommanderArgumentError, Option } from 'commander';
+import { MetricOptError, formatBackendReport, initBackend } from '@metricopt/core';
+import {
+  DEFAULT_SEEDS,
+  UsageError,
+  optionKey,
+  parseOptionValue,
+  resolveBenchConfig,
+  type CommonBenchFlags,
+} from './bench-config.js';
+import { runDemo } from './demo.js';
+import { knownTaskNames, listTasks, type BenchTask } from './registry.js';
+import { createReporter } from './reporter.js';
+import { formatResultsTable } from './results-table.js';
+import { registerBuiltinTasks } from './tasks/index.js';
+import { writeResultsJson } from './write-results.js';
+
+/** Where the CLI writes: stdout carries results only; progress and messages go to stderr. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/**
+ * Runs the `metricopt` CLI on `argv` (without the node and script entries) and resolves to the
+ * exit code: 0 done, 1 a MetricOptError or other failure, 2 a bad command line.
+ *
+ * ```ts
+ * await runCli(['bench', 'nope']);   // stderr: error: unknown task 'nope'; known tasks: synthetic → 2
+ * ```
+ */
+export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  registerBuiltinTasks();
+  const program = createProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof UsageError) {
+      io.stderr.write(`error: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof MetricOptError) {
+      io.stderr.write(`error: ${err.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}
+
+/** The commander program with one `bench <task>` subcommand per registered task. */
+export function createProgram(io: CliIo): Command {
+  const program = new Command('metricopt')
+    .description('MetricOpt: finetune compact parameters toward a black-box metric; benchmarks and tools.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+    })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('backend')
+    .description('which TensorFlow.js backend loads here, and why the others did not')
+    .option('--json', 'print the report as one JSON object')
+    .action(async (opts: { json?: boolean }) => {
+      const report = await initBackend();
+      io.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatBackendReport(report)}\n`);
+    });
+
+  const bench = program
+    .command('bench')
+    .description(`run a benchmark suite: every method from the same start, per seed (tasks: ${knownTaskNames()})`);
+  bench.on('command:*', (operands: string[]) => {
+    throw new UsageError(`unknown task '${operands[0]}'; known tasks: ${knownTaskNames()}`);
+  });
+  for (const task of listTasks()) addTaskCommand(bench, task, io);
+
+  program
+    .command('demo')
+    .description('every task with a small budget on embedded or generated data: metric before/after per method')
+    .option('--out <dir>', 'write <dir>/<task>/results.json')
+    .action(async (opts: { out?: string }) => {
+      await initBackendQuietly(io);
+      await runDemo(io, opts.out);
+    });
+
+  return program;
+}
+
+function addTaskCommand(bench: Command, task: BenchTask, io: CliIo): void {
+  const cmd = bench.command(task.name).description(task.description);
+  if (task.datasets) cmd.option('--dataset <name>', `dataset: ${task.datasets.join(' | ')}`, task.datasets[0]);
+  else cmd.option('--dataset <name>', 'dataset name');
+  cmd
+    .option('--data-dir <dir>', 'where the dataset files are')
+    .addOption(metricOption(task))
+    .option('--methods <list>', `comma-separated, of: ${(task.methods ?? task.defaultMethods).join(', ')}`, commaList, [...task.defaultMethods])
+    .option('--seeds <n>', 'number of seeds (seeds 1..n)', positiveInt, DEFAULT_SEEDS)
+    .option('--steps <n>', 'finetune steps per run (task default when omitted)', positiveInt)
+    .option('--out <dir>', 'write <dir>/results.json')
+    .option('--json', 'print the results as one JSON object on stdout (progress on stderr)');
+  for (const option of task.options) {
+    const o = new Option(option.flags, option.description);
+    if (option.type !== 'boolean') {
+      o.argParser((raw: string) => {
+        try {
+          return parseOptionValue(option, raw);
+        } catch (err) {
+          if (err instanceof UsageError) throw new CommanderArgumentError(err.message);
+          throw err;
+        }
+      });
+    }
+    if (option.default !== undefined) o.default(option.default);
+    cmd.addOption(o);
+  }
+  cmd.action(async (opts: CommonBenchFlags & Record<string, unknown>) => {
+    const taskOptions: Record<string, unknown> = {};
+    for (const option of task.options) {
+      const key = optionKey(option);
+      if (opts[key] !== undefined) taskOptions[key] = opts[key];
+    }
+    const config = resolveBenchConfig(task, opts, taskOptions);
+    await initBackendQuietly(io);
+    const reporter = createReporter(io.stderr);
+    const results = await task.run(config, reporter);
+    if (opts.out !== undefined) reporter.log(`wrote ${await writeResultsJson(opts.out, results)}`);
+    io.stdout.write(opts.json ? `${JSON.stringify(results)}\n` : `${formatResultsTable(results)}\n`);
+  });
+}
+
+function metricOption(task: BenchTask): Option {
+  const o = new Option('--metric <name>', task.metrics ? `metric: ${task.metrics.join(' | ')}` : 'metric name');
+  if (task.metrics?.[0] !== undefined) o.default(task.metrics[0]);
+  return o;
+}
+
+/** Loads a backend before a bench and says which, on stderr. */
+async function initBackendQuietly(io: CliIo): Promise<void> {
+  const report = await initBackend();
+  io.stderr.write(`backend: ${report.name}\n`);
+}
+
+function positiveInt(raw: string): number {
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 1) throw new CommanderArgumentError(`expected a positive integer, got '${raw}'`);
+  return v;
+}
+
+function commaList(raw: string): string[] {
+  return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}

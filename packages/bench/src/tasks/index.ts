@@ -1,0 +1,10 @@
+import { registerTask } from '../registry.js';
+import { syntheticTask } from './synthetic/synthetic-task.js';
+
+/** The tasks the CLI knows. A task package adds its exported BenchTask here, one line each. */
+export const BUILTIN_TASKS = [syntheticTask] as const;
+
+/** Registers every built-in task (idempotent). */
+export function registerBuiltinTasks(): void {
+  for (const task of BUILTIN_TASKS) registerTask(task);
+}

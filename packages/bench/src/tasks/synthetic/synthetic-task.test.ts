@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { silentReporter } from '../../reporter.js';
+import { chooseFilmLayers, resolveSyntheticSettings, runSynthetic } from './synthetic-task.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const tiny = { head: 200, testPerClass: 30, pretrainEpochs: 1, hidden: ['12', '12'], classes: 4, dim: 8 };
+
+describe('synthetic task', () => {
+  it('resolves settings from the dataset and options, rejecting bad values', () => {
+    expect(resolveSyntheticSettings({ dataset: 'long-tailed', options: {} }).imbalance).toBe(0.05);
+    expect(resolveSyntheticSettings({ dataset: 'balanced', options: {} }).imbalance).toBe(1);
+    const s = resolveSyntheticSettings({ dataset: 'long-tailed', steps: 7, options: { imbalance: 0.2, hidden: ['8', '4'] } });
+    expect([s.steps, s.imbalance, s.hidden]).toEqual([7, 0.2, [8, 4]]);
+    expect(() => resolveSyntheticSettings({ dataset: 'long-tailed', options: { imbalance: 2 } })).toThrow(/--imbalance/);
+    expect(() => resolveSyntheticSettings({ dataset: 'long-tailed', options: { hidden: ['a'] } })).toThrow(/--hidden/);
+    expect(() => resolveSyntheticSettings({ dataset: 'imagenet', options: {} })).toThrow(/unknown dataset/);
+  });
+
+  it('chooses FiLM layers by keyword or name', () => {
+    const points = ['hidden1_film', 'hidden2_film'];
+    expect(chooseFilmLayers(['last'], points)).toEqual(['hidden2_film']);
+    expect(chooseFilmLayers(['all'], points)).toEqual(points);
+    expect(chooseFilmLayers(['none'], points)).toEqual([]);
+    expect(chooseFilmLayers(['hidden1'], points)).toEqual(['hidden1']);
+    expect(() => chooseFilmLayers(['hidden9'], points)).toThrow(/hidden1_film, hidden2_film/);
+  });
+
+  it('is reproducible for a seed, starts every method from the same model, and leaks no tensors', async () => {
+    const config = { task: 'synthetic', dataset: 'long-tailed', methods: ['loss', 'es'], seeds: [2], steps: 10, options: tiny };
+    const tensors = tf.memory().numTensors;
+    const a = await runSynthetic(config, silentReporter);
+    expect(tf.memory().numTensors).toBe(tensors);
+    const b = await runSynthetic(config, silentReporter);
+    const strip = (r: typeof a) => Object.values(r.methods).map((m) => m.runs.map(({ seed, before, after, metricSplitAfter, twinAfter, steps, metricCalls }) =>
+      ({ seed, before, after, metricSplitAfter, twinAfter, steps, metricCalls })));
+    expect(strip(b)).toEqual(strip(a));
+    expect(a.methods.loss!.runs[0]!.before).toBe(a.methods.es!.runs[0]!.before);
+    expect(a.methods.loss!.runs[0]!.metricCalls).toBe(a.methods.es!.runs[0]!.metricCalls);
+    expect(a.metric.name).toBe('balanced-error');
+  });
+});
