@@ -143,6 +143,32 @@ describe('LocalGP', () => {
     for (let i = 0; i < dim; i++) expect(ga[i]).toBeCloseTo(gb[i]! + gp0[i]!, 10);
   });
 
+  it('asks the prior only about points it has not seen, until invalidatePrior()', () => {
+    const rng = new Rng(12);
+    const q = quadratic(4, rng);
+    const rounds = landscapeRounds({ f: q.f, grad: q.grad, dim: 4, rounds: 4, rng, noise: 0.1 });
+    let calls = 0;
+    let bias = 0;
+    const prior = {
+      predict: (pts: Float32Array[]) => {
+        calls += pts.length;
+        return Float64Array.from(pts, (p) => p[0]! * (1 + bias));
+      },
+      gradient: () => Float64Array.of(1 + bias, 0, 0, 0),
+    };
+    const gp = new LocalGP({ prior, window: 3 });
+    for (let r = 1; r <= 4; r++) gp.fit(rounds.slice(0, r));
+    expect(calls).toBe(4 * 9);
+    bias = 1;
+    gp.invalidatePrior();
+    gp.fit(rounds);
+    expect(calls).toBe(4 * 9 + 3 * 9);
+    const fresh = new LocalGP({ prior, window: 3 });
+    fresh.fit(rounds);
+    const x = rng.normals(4);
+    expect(Array.from(gp.gradient(x))).toEqual(Array.from(fresh.gradient(x)));
+  });
+
   it('on a noisy quadratic landscape (D = 300) the gradient points uphill', () => {
     const rng = new Rng(9);
     const dim = 300;

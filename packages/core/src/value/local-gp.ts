@@ -44,8 +44,9 @@ const LOG_2PI = Math.log(2 * Math.PI);
  * from small grids by marginal likelihood; `predict` is the posterior mean of V (up to a
  * constant) and `gradient` its closed-form gradient in δ.
  *
- * Squared distances between points are cached across fits by the identity of their
- * Float32Arrays: a round's `deltas` must not be changed in place after it is given to `fit`.
+ * Squared distances between points, and the prior's values at them, are cached across fits by
+ * the identity of their Float32Arrays: a round's `deltas` must not be changed in place after it
+ * is given to `fit`, and `invalidatePrior()` must be called when the prior changes.
  *
  * ```ts
  * const gp = new LocalGP({ window: 30 });
@@ -66,6 +67,7 @@ export class LocalGP {
   private weights = new Float64Array(0);
   private hyper: LocalGPHyperparameters | null = null;
   private cache: { points: Float32Array[]; sqdist: Float64Array } = { points: [], sqdist: new Float64Array(0) };
+  private priorCache = new Map<Float32Array, number>();
 
   constructor(options: LocalGPOptions = {}) {
     const window = options.window ?? 30;
@@ -126,7 +128,7 @@ export class LocalGP {
     const n = diffs.length;
     const y = Float64Array.from(diffs);
     if (this.prior !== null && n > 0) {
-      const p = this.prior.predict(points);
+      const p = this.priorAt(points);
       for (let j = 0; j < n; j++) y[j] = y[j]! - (p[obsA[j]!]! - p[obsC[j]!]!);
     }
     let pn = 0;
@@ -223,6 +225,23 @@ export class LocalGP {
     }
     for (let i = 0; i < g.length; i++) g[i] = g[i]! - total * delta[i]!;
     return g;
+  }
+
+  /** Forgets the cached prior values: call it after the prior itself changed (e.g. the global net was retrained). */
+  invalidatePrior(): void {
+    this.priorCache = new Map();
+  }
+
+  /** The prior at the points, computing it only for points not seen in the previous fit (a network forward is costly). */
+  private priorAt(points: Float32Array[]): Float64Array {
+    const fresh = [...new Set(points.filter((p) => !this.priorCache.has(p)))];
+    const values = fresh.length > 0 ? this.prior!.predict(fresh) : new Float64Array(0);
+    const next = new Map<Float32Array, number>();
+    fresh.forEach((p, i) => next.set(p, values[i]!));
+    const out = Float64Array.from(points, (p) => next.get(p) ?? this.priorCache.get(p)!);
+    for (const p of points) next.set(p, next.get(p) ?? this.priorCache.get(p)!);
+    this.priorCache = next;
+    return out;
   }
 
   private reset(): void {

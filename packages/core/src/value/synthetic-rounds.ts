@@ -1,4 +1,5 @@
 import type { ObservationRound } from '../observation.js';
+import type { ParamLayout, ParamSegment } from '../param-view.js';
 import type { Rng } from '../rng.js';
 
 /**
@@ -63,4 +64,23 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
     bb += b[i]! * b[i]!;
   }
   return ab / Math.sqrt(aa * bb);
+}
+
+/** A ParamLayout of FiLM layers (scale + shift of `channels` each) followed by an optional head segment. */
+export function filmLayout(layers: { layer: string; channels: number; depth?: number }[], head = 0): ParamLayout {
+  const segments: ParamSegment[] = [];
+  let offset = 0;
+  for (const l of layers) {
+    for (const kind of ['film-scale', 'film-shift'] as const) {
+      const s: ParamSegment = { name: `${l.layer}/${kind}`, kind, layer: l.layer, offset, size: l.channels, shape: [l.channels], scale: 1 };
+      if (l.depth !== undefined) s.depth = l.depth;
+      segments.push(s);
+      offset += l.channels;
+    }
+  }
+  if (head > 0) {
+    segments.push({ name: 'head/kernel', kind: 'head-kernel', offset, size: head, shape: [head], scale: 0.5 });
+    offset += head;
+  }
+  return { size: offset, segments };
 }
