@@ -1,0 +1,44 @@
+import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { windowPaddings } from './conv-geometry.js';
+import { conv2d, padOrCrop, transpose, withTemporaries } from './wasm-ops.js';
+
+interface Conv2DBackpropFilterAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape: [number, number, number, number];
+}
+
+/**
+ * dW[kh, kw, ci, co] = Σ_{n, oh, ow} xpad[n, oh·s + kh, ow·s + kw, ci] · dy[n, oh, ow, co]: one
+ * 'valid' conv2d that treats the batch as the channel axis, with x as [Cin, H, W, N] and dy as the
+ * filter [Ho, Wo, N, Cout] dilated by the forward stride.
+ */
+function conv2dBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
+  const wasm = backend as BackendWasm;
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
+  const format = backend_util.convertConv2DDataFormat(dataFormat ?? 'NHWC');
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, format,
+  );
+  return withTemporaries(wasm, (temp) => {
+    const xNhwc = format === 'channelsFirst' ? temp(transpose(wasm, x, [0, 2, 3, 1])) : x;
+    const dyNhwc = format === 'channelsFirst' ? temp(transpose(wasm, dy, [0, 2, 3, 1])) : dy;
+    const xWindows = temp(padOrCrop(wasm, xNhwc, windowPaddings(info)));
+    const xByChannel = temp(transpose(wasm, xWindows, [3, 1, 2, 0]));
+    const dyAsFilter = temp(transpose(wasm, dyNhwc, [1, 2, 0, 3]));
+    const dwByChannel = temp(
+      conv2d(wasm, xByChannel, dyAsFilter, { dilations: [info.strideHeight, info.strideWidth], pad: 'valid' }),
+    );
+    return transpose(wasm, dwByChannel, [1, 2, 0, 3]);
+  });
+}
+
+export const conv2dBackpropFilterConfig: KernelConfig = {
+  kernelName: 'Conv2DBackpropFilter',
+  backendName: 'wasm',
+  kernelFunc: conv2dBackpropFilter,
+};

@@ -1,0 +1,48 @@
+import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { transposedConvPaddings } from './conv-geometry.js';
+import { stockWasmKernel } from './stock-wasm-kernels.js';
+import { conv2d, dilateSpatially, padOrCrop, reverse, transpose, withTemporaries, type ExplicitPadding } from './wasm-ops.js';
+
+interface Conv2DBackpropInputAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  inputShape: [number, number, number, number];
+}
+
+/**
+ * dx = a stride-1 'valid' conv2d of the (stride-dilated, padded) dy with the spatially reversed,
+ * in/out-swapped filter, so XNNPACK does the work; the stock wasm kernel is a plain loop ~10x slower
+ * than the forward conv. NCHW goes to the stock kernel.
+ */
+function conv2dBackpropInput(args: Parameters<KernelFunc>[0]): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const wasm = backend as BackendWasm;
+  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
+  const format = backend_util.convertConv2DDataFormat(dataFormat ?? 'NHWC');
+  if (format === 'channelsFirst') return stockWasmKernel('Conv2DBackpropInput').kernelFunc(args) as TensorInfo;
+  const info = backend_util.computeConv2DInfo(
+    inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, format,
+  );
+  return withTemporaries(wasm, (temp) => {
+    const flipped = temp(reverse(wasm, filter, [0, 1]));
+    const swapped = temp(transpose(wasm, flipped, [0, 1, 3, 2]));
+    const spread = temp(dilateSpatially(wasm, dy, [info.strideHeight, info.strideWidth]));
+    const paddings = transposedConvPaddings(info);
+    if (paddings.every(([before, after]) => before >= 0 && after >= 0)) {
+      return conv2d(wasm, spread, swapped, { pad: paddings as ExplicitPadding });
+    }
+    const padded = temp(padOrCrop(wasm, spread, paddings));
+    return conv2d(wasm, padded, swapped, { pad: 'valid' });
+  });
+}
+
+export const conv2dBackpropInputConfig: KernelConfig = {
+  kernelName: 'Conv2DBackpropInput',
+  backendName: 'wasm',
+  kernelFunc: conv2dBackpropInput,
+  setupFunc: (backend) => stockWasmKernel('Conv2DBackpropInput').setupFunc?.(backend),
+};
