@@ -1,20 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, defineMetric, describe, type Metric } from '@metricopt/core';
+import { InvalidArgumentError, defineMetric, type Metric } from '@metricopt/core';
 
 /** Recall of every class c: correct predictions of c / samples labelled c (NaN for a class absent from `labels`). */
 export function perClassRecall(predictions: ArrayLike<number>, labels: ArrayLike<number>, numClasses: number): Float64Array {
   if (predictions.length !== labels.length) {
-    throw new InvalidArgumentError('perClassRecall', 'predictions', `length ${labels.length} (as labels)`, describe(predictions));
+    throw new InvalidArgumentError('perClassRecall', 'predictions', `length ${labels.length} (as labels)`, `length ${predictions.length}`);
   }
   if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new InvalidArgumentError('perClassRecall', 'numClasses', 'a positive integer', describe(numClasses));
+    throw new InvalidArgumentError('perClassRecall', 'numClasses', 'a positive integer', String(numClasses));
   }
   const hits = new Float64Array(numClasses);
   const counts = new Float64Array(numClasses);
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i]!;
     if (!Number.isInteger(y) || y < 0 || y >= numClasses) {
-      throw new InvalidArgumentError('perClassRecall', `labels[${i}]`, `an integer in [0, ${numClasses})`, describe(y));
+      throw new InvalidArgumentError('perClassRecall', `labels[${i}]`, `an integer in [0, ${numClasses})`, String(y));
     }
     counts[y]! += 1;
     if (predictions[i] === y) hits[y]! += 1;
@@ -42,13 +42,13 @@ function present(recalls: Float64Array, fn: string): number[] {
 
 /** The argmax class of every row of logits [N, C], and C. */
 function argMaxRows(logits: tf.Tensor): { predictions: Int32Array; numClasses: number } {
-  if (logits.rank !== 2) throw new InvalidArgumentError('class-recall metric', 'outputs', 'logits of rank 2 [N, C]', describe(logits));
+  if (logits.rank !== 2) throw new InvalidArgumentError('class-recall metric', 'outputs', 'logits of rank 2 [N, C]', `a tensor of shape [${logits.shape.join(', ')}]`);
   const predictions = tf.tidy(() => tf.argMax(logits, 1).dataSync() as Int32Array);
   return { predictions, numClasses: logits.shape[1]! };
 }
 
 function labelsOf(targets: tf.Tensor): ArrayLike<number> {
-  if (targets.rank !== 1) throw new InvalidArgumentError('class-recall metric', 'targets', 'integer labels of rank 1 [N]', describe(targets));
+  if (targets.rank !== 1) throw new InvalidArgumentError('class-recall metric', 'targets', 'integer labels of rank 1 [N]', `a tensor of shape [${targets.shape.join(', ')}]`);
   return targets.dataSync();
 }
 
