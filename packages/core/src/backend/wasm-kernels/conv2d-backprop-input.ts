@@ -44,5 +44,4 @@ export const conv2dBackpropInputConfig: KernelConfig = {
   kernelName: 'Conv2DBackpropInput',
   backendName: 'wasm',
   kernelFunc: conv2dBackpropInput,
-  setupFunc: (backend) => stockWasmKernel('Conv2DBackpropInput').setupFunc?.(backend),
 };

@@ -76,13 +76,35 @@ function install(config: KernelConfig): void {
   const ledger = wasmKernelLedger();
   const current = getKernel(config.kernelName, 'wasm') as KernelConfig | undefined;
   if (current !== undefined && ledger.ours.has(current)) return;
-  const isReplacement = FASTER_WASM_KERNELS.includes(config);
-  if (current !== undefined) {
-    // A kernel tfjs now ships natively is left alone; only the ones we mean to replace are swapped.
-    if (!isReplacement) return;
-    ledger.stock.set(config.kernelName, current);
-    unregisterKernel(config.kernelName, 'wasm');
+  if (current === undefined) {
+    ledger.ours.add(config);
+    registerKernel(config);
+    return;
   }
-  ledger.ours.add(config);
-  registerKernel(config);
+  // A kernel tfjs now ships natively is left alone; only the ones we mean to replace are swapped.
+  if (!FASTER_WASM_KERNELS.includes(config)) return;
+  ledger.stock.set(config.kernelName, current);
+  unregisterKernel(config.kernelName, 'wasm');
+  const replacement = withStockSetup(config, current);
+  ledger.ours.add(replacement);
+  registerKernel(replacement);
+}
+
+/**
+ * tfjs runs the setup of the kernels registered when a backend initialises; a replacement
+ * registered before that runs the stock kernel's setup too, so the stock kernel still works as a
+ * fallback and after `unregisterWasmTrainingKernels`.
+ */
+function withStockSetup(config: KernelConfig, stock: KernelConfig): KernelConfig {
+  return {
+    ...config,
+    setupFunc: (backend) => {
+      stock.setupFunc?.(backend);
+      config.setupFunc?.(backend);
+    },
+    disposeFunc: (backend) => {
+      config.disposeFunc?.(backend);
+      stock.disposeFunc?.(backend);
+    },
+  };
 }

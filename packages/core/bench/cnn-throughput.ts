@@ -1,0 +1,151 @@
+/**
+ * Training throughput (steps/s) of a small CNN and an MLP on the wasm backend — with only the one
+ * kernel it needs to train at all, and with all of MetricOpt's kernels — and on the cpu backend.
+ *
+ *   cd packages/core && node --import tsx bench/cnn-throughput.ts [--seconds 5] [--only cnn|mlp] [--skip-cpu-cnn]
+ *
+ * CNN: conv16 3x3 relu – conv32 3x3 relu – maxpool 2 – dense64 relu – dense10; MLP: 784-256-256-10.
+ * Batch 64 of seeded random 28x28x1 images and labels, Adam 1e-3, softmax cross-entropy.
+ */
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { formatBackendReport } from '../src/backend/backend-report.js';
+import { initBackend } from '../src/backend/init-backend.js';
+import {
+  registerWasmTrainingKernels,
+  unregisterWasmTrainingKernels,
+} from '../src/backend/wasm-kernels/register-wasm-training-kernels.js';
+import { Rng } from '../src/rng.js';
+
+const BATCH = 64;
+
+interface Setup {
+  label: string;
+  backend: 'wasm' | 'cpu';
+  kernels: string;
+  /** Puts the kernels in place; runs after the backend is active. */
+  prepare(): void;
+}
+
+const SETUPS: Setup[] = [
+  {
+    label: 'wasm, before',
+    backend: 'wasm',
+    kernels: 'stock + Conv2DBackpropFilter',
+    prepare: () => {
+      unregisterWasmTrainingKernels();
+      registerWasmTrainingKernels({ kernels: ['Conv2DBackpropFilter'] });
+    },
+  },
+  {
+    label: 'wasm, after',
+    backend: 'wasm',
+    kernels: 'all MetricOpt kernels',
+    prepare: () => void registerWasmTrainingKernels(),
+  },
+  { label: 'cpu', backend: 'cpu', kernels: 'stock', prepare: () => undefined },
+];
+
+const MODELS: Record<'cnn' | 'mlp', { inputShape: number[]; build: () => tfl.Sequential }> = {
+  cnn: {
+    inputShape: [28, 28, 1],
+    build: () =>
+      tfl.sequential({
+        layers: [
+          tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, activation: 'relu' }),
+          tfl.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+          tfl.layers.maxPooling2d({ poolSize: 2 }),
+          tfl.layers.flatten(),
+          tfl.layers.dense({ units: 64, activation: 'relu' }),
+          tfl.layers.dense({ units: 10 }),
+        ],
+      }),
+  },
+  mlp: {
+    inputShape: [784],
+    build: () =>
+      tfl.sequential({
+        layers: [
+          tfl.layers.dense({ inputShape: [784], units: 256, activation: 'relu' }),
+          tfl.layers.dense({ units: 256, activation: 'relu' }),
+          tfl.layers.dense({ units: 10 }),
+        ],
+      }),
+  },
+};
+
+interface Measurement {
+  steps: number;
+  seconds: number;
+  firstStepSeconds: number;
+  finalLoss: number;
+}
+
+/** One warm-up step (XNNPACK builds its operators then), then steps until `seconds` have passed. */
+function measure(modelName: 'cnn' | 'mlp', seconds: number, seed: number): Measurement {
+  const spec = MODELS[modelName];
+  const rng = new Rng(seed);
+  const model = spec.build();
+  const optimizer = tf.train.adam(1e-3);
+  const size = BATCH * spec.inputShape.reduce((a, b) => a * b, 1);
+  const x = tf.tensor(Float32Array.from({ length: size }, () => rng.next()), [BATCH, ...spec.inputShape]);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, () => rng.int(10)), 'int32'), 10));
+  const step = () => {
+    const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true);
+    const loss = cost?.dataSync()[0] ?? Number.NaN;
+    cost?.dispose();
+    return loss;
+  };
+  const first = performance.now();
+  let finalLoss = step();
+  const firstStepSeconds = (performance.now() - first) / 1000;
+  let steps = 0;
+  const start = performance.now();
+  while (steps < 1 || (performance.now() - start) / 1000 < seconds) {
+    finalLoss = step();
+    steps++;
+  }
+  const elapsed = (performance.now() - start) / 1000;
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  model.layers.forEach((layer) => layer.dispose());
+  return { steps, seconds: elapsed, firstStepSeconds, finalLoss };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '5' },
+      only: { type: 'string' },
+      'skip-cpu-cnn': { type: 'boolean', default: false },
+    },
+  });
+  const seconds = Number(values.seconds);
+  const models = values.only === undefined ? (['cnn', 'mlp'] as const) : ([values.only as 'cnn' | 'mlp'] as const);
+  const report = await initBackend({ prefer: 'wasm' });
+  console.log(formatBackendReport(report));
+  console.log(`cpu: ${cpus()[0]?.model ?? '?'} x${cpus().length}, node ${process.version}, batch ${BATCH}, ${seconds} s per row\n`);
+  const rows: string[][] = [['model', 'setup', 'kernels', 'steps/s', 'ms/step', 'steps', 'first step s', 'loss']];
+  for (const modelName of models) {
+    for (const setup of SETUPS) {
+      if (setup.backend === 'cpu' && modelName === 'cnn' && values['skip-cpu-cnn']) continue;
+      await tf.setBackend(setup.backend);
+      setup.prepare();
+      const result = measure(modelName, seconds, 1);
+      const rate = result.steps / result.seconds;
+      rows.push([
+        modelName, setup.label, setup.kernels, rate.toFixed(2), (1000 / rate).toFixed(1), `${result.steps}`,
+        result.firstStepSeconds.toFixed(2), result.finalLoss.toFixed(3),
+      ]);
+      console.error(`done: ${modelName} / ${setup.label}: ${rate.toFixed(2)} steps/s`);
+    }
+  }
+  registerWasmTrainingKernels();
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  '));
+}
+
+await main();
