@@ -2,7 +2,6 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormatError, InvalidArgumentError } from '../errors.js';
 import type { ObservationRound } from '../observation.js';
@@ -15,7 +14,6 @@ import { filmLayout, landscapeRounds } from './synthetic-rounds.js';
 
 let root = '';
 beforeAll(async () => {
-  await tf.setBackend('cpu');
   root = await mkdtemp(join(tmpdir(), 'metricopt-vnet-'));
 });
 afterAll(async () => {

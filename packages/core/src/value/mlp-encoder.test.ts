@@ -1,14 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
 import { MlpEncoder } from './mlp-encoder.js';
 import { filmLayout } from './synthetic-rounds.js';
 import type { Activation } from './value-encoder.js';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 const act: Record<Activation, (v: number) => number> = {
   gelu: (v) => v / (1 + Math.exp(-1.702 * v)),

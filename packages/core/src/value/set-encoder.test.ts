@@ -1,14 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ParamLayout } from '../param-view.js';
 import { Rng } from '../rng.js';
 import { SetEncoder } from './set-encoder.js';
 import { filmLayout } from './synthetic-rounds.js';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 const gelu = (v: number) => v / (1 + Math.exp(-1.702 * v));
 

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ObservationRound } from '../observation.js';
 import { Rng } from '../rng.js';
 import { GlobalValueNet } from './global-value-net.js';
@@ -11,9 +10,6 @@ import { filmLayout, landscapeRounds, quadratic } from './synthetic-rounds.js';
 import { TrustGate } from './trust.js';
 import { ValueFunction } from './value-function.js';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 const layout = filmLayout([{ layer: 'b', channels: 5 }], 6);
 const dim = layout.size;
