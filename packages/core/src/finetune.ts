@@ -13,7 +13,7 @@ import {
   type SplitSource,
 } from './finetune-options.js';
 import { softmaxCrossEntropy } from './losses.js';
-import { MetricOptOptimizer, type ValueGradientSource } from './metricopt-optimizer.js';
+import { MetricOptOptimizer, type MixedStep, type ValueGradientSource } from './metricopt-optimizer.js';
 import { observeRound, probeMetric, type MetricProbe } from './observation-round.js';
 import type { ObservationRound } from './observation.js';
 import { cacheFeatures } from './params/feature-cache.js';
@@ -244,7 +244,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
         const g = esGradient(obs, cfg.sigma);
         tf.tidy(() => {
           esVariable!.assign(tf.tensor1d(view.delta()));
-          esOptimizer!.applyGradients({ [esVariable!.name]: tf.neg(tf.tensor1d(Float32Array.from(g))) });
+          esOptimizer!.applyGradients([{ name: esVariable!.name, tensor: tf.neg(tf.tensor1d(Float32Array.from(g))) }]);
         });
         view.setDelta(esVariable!.dataSync() as Float32Array);
         step = round;
@@ -256,11 +256,12 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       while (step < cfg.steps) {
         if (step % cfg.observeEvery === 0 && round <= Math.floor(step / cfg.observeEvery)) await observe();
         const idx = sampler!.next();
-        const info = tf.tidy(() => {
+        let info!: MixedStep;
+        tf.tidy(() => {
           const i = tf.tensor1d(idx, 'int32');
           const xb = tf.gather(train.features, i);
           const yb = tf.gather(train.targets, i);
-          return mixer!.step(() => lossFn(split.head(xb), yb));
+          info = mixer!.step(() => lossFn(split.head(xb), yb));
         });
         valueSeconds += info.valueSeconds;
         step++;
@@ -366,32 +367,26 @@ async function featuresOf(
   name: string,
   owned: tf.Tensor[],
 ): Promise<CachedSplit> {
-  const parts: Split[] = [];
-  if (isSplit(source)) parts.push(source);
-  else if (source && typeof (source as AsyncIterable<Split>)[Symbol.asyncIterator] === 'function') {
-    for await (const batch of source as AsyncIterable<Split>) {
-      if (!isSplit(batch)) throw new InvalidArgumentError('finetune', name, 'batches {x, y} of tensors', describe(batch));
-      parts.push(batch);
+  let features: tf.Tensor;
+  let targets: tf.Tensor;
+  if (isSplit(source)) {
+    if (source.x.shape[0] !== source.y.shape[0] || source.x.shape[0] === 0) {
+      throw new InvalidArgumentError('finetune', name, 'x and y with the same, non-zero first dimension',
+        `x ${describe(source.x)} and y ${describe(source.y)}`);
     }
+    features = cacheFeatures(trunk, source.x, { batchSize: 1024 });
+    targets = tf.clone(source.y);
+  } else if (source !== null && typeof source === 'object' && Symbol.asyncIterator in source) {
+    ({ features, y: targets } = await cacheFeatures(trunk, source, { batchSize: 1024 }));
   } else {
     throw new InvalidArgumentError('finetune', name, '{x, y} tensors or an async iterable of them', describe(source));
   }
-  if (parts.length === 0) throw new InvalidArgumentError('finetune', name, 'at least one sample', 'an empty iterable');
-  const features: tf.Tensor[] = [];
-  const targets: tf.Tensor[] = [];
-  for (const p of parts) {
-    if (p.x.shape[0] !== p.y.shape[0] || p.x.shape[0] === 0) {
-      throw new InvalidArgumentError('finetune', name, 'x and y with the same, non-zero first dimension',
-        `x ${describe(p.x)} and y ${describe(p.y)}`);
-    }
-    features.push(cacheFeatures(trunk, p.x, { batchSize: 1024 }));
-    targets.push(tf.clone(p.y));
+  owned.push(features, targets);
+  if (features.shape[0] !== targets.shape[0]) {
+    throw new InvalidArgumentError('finetune', name, 'as many targets as inputs',
+      `${features.shape[0]} inputs and ${targets.shape[0]} targets`);
   }
-  const f = features.length === 1 ? features[0]! : tf.concat(features);
-  const t = targets.length === 1 ? targets[0]! : tf.concat(targets);
-  if (features.length > 1) tf.dispose([...features, ...targets]);
-  owned.push(f, t);
-  return { features: f, targets: t, count: f.shape[0]! };
+  return { features, targets, count: features.shape[0]! };
 }
 
 function isSplit(v: unknown): v is Split {

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { writeFileAtomic } from '../atomic-write.js';
 import { FormatError } from '../errors.js';
 import type { ParamLayout } from '../param-view.js';
 import { ENCODER_KINDS } from './encoder-registry.js';
@@ -24,19 +25,6 @@ export interface ValueNetMetadata {
   normalisation: { inputScale: number | null };
 }
 
-let tempCounter = 0;
-
-/** Writes a file whole or not at all: a temporary file in the same directory, then a rename. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}-${tempCounter++}`;
-  try {
-    await writeFile(temp, data);
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
-}
 
 /** Writes model.json (tfjs weightsManifest) + weights.bin, then metadata.json last, each atomically. */
 export async function writeValueNet(dir: string, encoder: ValueEncoder, metadata: ValueNetMetadata): Promise<void> {
