@@ -1,9 +1,11 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../../errors.js';
+import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-input.js';
+import { fusedMatMulConfig } from './fused-mat-mul.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { wasmKernelLedger } from './stock-wasm-kernels.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
@@ -17,7 +19,12 @@ export const MISSING_WASM_KERNELS: readonly KernelConfig[] = [
 ];
 
 /** Faster replacements of stock wasm kernels, checked against the cpu backend in their tests. */
-export const FASTER_WASM_KERNELS: readonly KernelConfig[] = [conv2dBackpropInputConfig, maxPoolGradConfig];
+export const FASTER_WASM_KERNELS: readonly KernelConfig[] = [
+  conv2dBackpropInputConfig,
+  maxPoolGradConfig,
+  batchMatMulConfig,
+  fusedMatMulConfig,
+];
 
 const ALL_KERNELS = [...MISSING_WASM_KERNELS, ...FASTER_WASM_KERNELS];
 

@@ -139,3 +139,10 @@ export function dilateSpatially(backend: BackendWasm, x: TensorInfo, [strideHeig
     return reshape(backend, colsSpread, [n, h * strideHeight, w * strideWidth, c]);
   });
 }
+
+/** The matrix transpose of every matrix in a batch: swaps the last two axes. */
+export function swapInnerAxes(backend: BackendWasm, x: TensorInfo): TensorInfo {
+  const rank = x.shape.length;
+  const perm = x.shape.map((_, axis) => (axis === rank - 2 ? rank - 1 : axis === rank - 1 ? rank - 2 : axis));
+  return transpose(backend, x, perm);
+}
