@@ -86,7 +86,7 @@ describe('metricopt bench synthetic --json', () => {
         'bench', 'synthetic', '--steps', '20', '--seeds', '1', '--json', '--out', out,
         '--methods', 'loss,metricopt,es,weighted-ce', '--head', '300', '--test-per-class', '40', '--pretrain-epochs', '1', '--hidden', '16,16',
       );
-      expect(r.stderr).not.toMatch(/error/);
+      expect(r.stderr).not.toMatch(/^error:/m);
       expect(r.code).toBe(0);
       expect(r.stdout.trim().split('\n')).toHaveLength(1);
       const results = validateBenchResult(JSON.parse(r.stdout));

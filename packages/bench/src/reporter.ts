@@ -5,8 +5,8 @@ import cliProgress from 'cli-progress';
  * otherwise, always on stderr (stdout is kept for results).
  */
 export interface BenchReporter {
-  /** A unit of work begins (e.g. one method on one seed) with `total` steps. */
-  begin(label: string, total: number): void;
+  /** A unit of work begins (e.g. one method on one seed) with `total` of `unit` (default 'steps'). */
+  begin(label: string, total: number, unit?: string): void;
   /** `done` of the current unit's `total` steps; `info` is a short status (e.g. the loss). */
   progress(done: number, info?: string): void;
   /** The current unit ended; `summary` is one line about it. */
@@ -30,10 +30,10 @@ export class LineReporter implements BenchReporter {
 
   constructor(private readonly stream: NodeJS.WritableStream = process.stderr) {}
 
-  begin(label: string, total: number): void {
+  begin(label: string, total: number, unit = 'steps'): void {
     this.label = label;
     this.started = performance.now();
-    this.stream.write(`${label}: ${total} steps\n`);
+    this.stream.write(`${label}: ${total} ${unit}\n`);
   }
 
   progress(): void {}
@@ -55,13 +55,13 @@ export class BarReporter implements BenchReporter {
 
   constructor(private readonly stream: NodeJS.WritableStream = process.stderr) {}
 
-  begin(label: string, total: number): void {
+  begin(label: string, total: number, unit = 'steps'): void {
     this.stop();
     this.label = label;
     this.bar = new cliProgress.SingleBar(
       {
         stream: this.stream,
-        format: '{label} [{bar}] {value}/{total} {info}',
+        format: `{label} [{bar}] {value}/{total} ${unit} {info}`,
         hideCursor: true,
         clearOnComplete: true,
         barsize: 24,

@@ -186,7 +186,7 @@ export async function runSynthetic(config: BenchConfig, reporter: BenchReporter)
     const backbone = mlpBackbone({ inputDim: settings.dim, hidden: settings.hidden, seed });
     const model = withHead(backbone.model, { units: settings.classes, seed });
     try {
-      reporter.begin(`seed ${seed} pretrain`, settings.pretrainEpochs);
+      reporter.begin(`seed ${seed} pretrain`, settings.pretrainEpochs, 'epochs');
       const pretrainLoss = await pretrainCrossEntropy(model, splits.train, {
         epochs: settings.pretrainEpochs,
         batchSize: 64,
