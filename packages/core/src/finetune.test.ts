@@ -145,6 +145,13 @@ describe('finetune', () => {
     );
   });
 
+  it.each<FinetuneMode>(['loss', 'es', 'loss+es', 'value'])('mode %s leaves no tensors behind', async (mode) => {
+    const o = options({ mode, steps: 30 });
+    const before = tf.memory().numTensors;
+    await finetune({ ...o, optimizer: undefined });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('does not leak tensors over 200 steps with observation rounds', async () => {
     const o = options({ steps: 200, mode: 'loss+value' });
     const counts: number[] = [];

@@ -93,6 +93,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
     },
   };
   let esVariable: tf.Variable | null = null;
+  let esOptimizer: tf.Optimizer | null = null;
   try {
     if (store) await store.lock();
     const trunkStart = performance.now();
@@ -127,8 +128,8 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
             mode: cfg.mode === 'loss+es' ? 'loss+value' : cfg.mode,
             ...(cfg.mode === 'loss' ? {} : { value: cfg.mode === 'loss+es' ? esSource : valueFn! }),
           });
-    const esOptimizer = cfg.mode === 'es' ? tf.train.adam(cfg.esLearningRate) : null;
-    if (esOptimizer) esVariable = tf.variable(tf.zeros([view.size]), true, `metricopt_es_delta_${uniqueId()}`);
+    esOptimizer = cfg.mode === 'es' ? tf.train.adam(cfg.esLearningRate) : null;
+    if (esOptimizer) esVariable = tf.tidy(() => tf.variable(tf.zeros([view.size]), true, `metricopt_es_delta_${uniqueId()}`));
     const wholeSplit = met.count <= cfg.metricBatch;
     const fingerprint = {
       mode: cfg.mode, seed: cfg.seed, steps: cfg.steps, params: view.size, metric: opts.metric.name,
@@ -298,6 +299,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
   } finally {
     tf.dispose(owned);
     esVariable?.dispose();
+    esOptimizer?.dispose();
     split.dispose();
     if (ownsValueFunction) valueFn?.dispose();
     if (ownsOptimizer) optimizer.dispose();

@@ -1,6 +1,6 @@
 // The public surface of @metricopt/core: everything users import comes from here.
 export {
-  MetricOptError, InvalidArgumentError, MetricError, MetricTimeoutError, CheckpointError, BackendError, FormatError,
+  MetricOptError, InvalidArgumentError, MetricError, MetricTimeoutError, CheckpointError, BackendError, FormatError, describe,
 } from './errors.js';
 export { Rng, type RngState } from './rng.js';
 export { defineMetric, callMetric, toScore, type Metric, type MetricFn, type MetricSpec } from './metric.js';
