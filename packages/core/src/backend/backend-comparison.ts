@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { loadBackend } from './backend-loaders.js';
+import { BACKEND_NAMES } from './backend-name.js';
 
 /** The outputs of one computation on one backend, and what it left behind. */
 export interface BackendRun {
@@ -11,7 +13,20 @@ export interface BackendRun {
 }
 
 /**
- * Runs `compute` inside `tf.tidy` on the backend `name` (already registered), reads its outputs as
+ * Loads the MetricOpt backend tfjs calls `name` ('wasm', 'cpu') if it is not registered yet, e.g.
+ * when METRICOPT_BACKEND made initBackend stop at another one; the active backend stays as it was.
+ */
+export async function ensureBackendRegistered(name: string): Promise<void> {
+  if (tf.findBackendFactory(name) !== null) return;
+  const backend = BACKEND_NAMES.find((candidate) => candidate === name);
+  if (backend === undefined) return;
+  const previous = tf.getBackend();
+  await loadBackend(backend);
+  await tf.setBackend(previous);
+}
+
+/**
+ * Runs `compute` inside `tf.tidy` on the backend `name` (loaded if need be), reads its outputs as
  * float32 and switches back to the backend active before. Used to check one backend's kernels
  * against another's.
  *
@@ -22,6 +37,7 @@ export interface BackendRun {
  */
 export async function runOnBackend(name: string, compute: () => tf.Tensor | tf.Tensor[]): Promise<BackendRun> {
   const previous = tf.getBackend();
+  await ensureBackendRegistered(name);
   await tf.setBackend(name);
   try {
     const tensorsBefore = tf.memory().numTensors;
@@ -70,8 +86,8 @@ export interface BackendComparison {
 }
 
 /**
- * Runs `compute` on the reference backend (default cpu) and on the candidate (default wasm), both
- * registered already, and compares them.
+ * Runs `compute` on the reference backend (default cpu) and on the candidate (default wasm) and
+ * compares them.
  *
  * @example
  * const { difference } = await compareBackends(() => tf.grad((w) => tf.sum(tf.conv2d(x(), w, 2, 'same')))(w0()));

@@ -1,9 +1,9 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../rng.js';
-import { compareBackends, runOnBackend } from '../backend-comparison.js';
-import { initBackend } from '../init-backend.js';
+import { compareBackends, ensureBackendRegistered, runOnBackend } from '../backend-comparison.js';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface ConvCase {
@@ -31,8 +31,11 @@ function seeded(shape: number[], seed: number): tf.Tensor {
 const conv = (x: tf.Tensor, w: tf.Tensor, c: ConvCase) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad);
 
 describe('wasm Conv2DBackpropFilter', () => {
-  it('runs on the wasm backend initBackend picked', async () => {
-    expect((await initBackend()).name).toBe('wasm');
+  // These test the wasm kernels whichever backend the suite runs on (METRICOPT_BACKEND may force cpu).
+  beforeAll(() => ensureBackendRegistered('wasm'));
+
+  it('is registered for wasm', () => {
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm').kernelFunc).toBe(conv2dBackpropFilterConfig.kernelFunc);
   });
 
   it.each(CASES)('gives the cpu gradient of conv2d w.r.t. the filter: x $x, filter $filter, strides $strides, pad $pad', async (c) => {

@@ -1,7 +1,7 @@
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { windowPaddings } from './conv-geometry.js';
-import { conv2d, padOrCrop, transpose, withTemporaries } from './wasm-ops.js';
+import { conv2d, convOperand, transpose, withTemporaries } from './wasm-ops.js';
 
 interface Conv2DBackpropFilterAttrs {
   strides: number | [number, number];
@@ -27,12 +27,11 @@ function conv2dBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>
   return withTemporaries(wasm, (temp) => {
     const xNhwc = format === 'channelsFirst' ? temp(transpose(wasm, x, [0, 2, 3, 1])) : x;
     const dyNhwc = format === 'channelsFirst' ? temp(transpose(wasm, dy, [0, 2, 3, 1])) : dy;
-    const xWindows = temp(padOrCrop(wasm, xNhwc, windowPaddings(info)));
-    const xByChannel = temp(transpose(wasm, xWindows, [3, 1, 2, 0]));
+    // Transposing keeps H and W as the spatial axes, so x's padding can be the conv's own.
+    const xByChannel = temp(transpose(wasm, xNhwc, [3, 1, 2, 0]));
+    const { input, pad } = convOperand(wasm, xByChannel, windowPaddings(info), temp);
     const dyAsFilter = temp(transpose(wasm, dyNhwc, [1, 2, 0, 3]));
-    const dwByChannel = temp(
-      conv2d(wasm, xByChannel, dyAsFilter, { dilations: [info.strideHeight, info.strideWidth], pad: 'valid' }),
-    );
+    const dwByChannel = temp(conv2d(wasm, input, dyAsFilter, { dilations: [info.strideHeight, info.strideWidth], pad }));
     return transpose(wasm, dwByChannel, [1, 2, 0, 3]);
   });
 }

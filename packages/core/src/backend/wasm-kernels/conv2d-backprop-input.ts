@@ -2,7 +2,7 @@ import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } fro
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { transposedConvPaddings } from './conv-geometry.js';
 import { stockWasmKernel } from './stock-wasm-kernels.js';
-import { conv2d, dilateSpatially, padOrCrop, reverse, transpose, withTemporaries, type ExplicitPadding } from './wasm-ops.js';
+import { conv2d, convOperand, dilateSpatially, reverse, transpose, withTemporaries } from './wasm-ops.js';
 
 interface Conv2DBackpropInputAttrs {
   strides: number | [number, number];
@@ -31,12 +31,8 @@ function conv2dBackpropInput(args: Parameters<KernelFunc>[0]): TensorInfo {
     const flipped = temp(reverse(wasm, filter, [0, 1]));
     const swapped = temp(transpose(wasm, flipped, [0, 1, 3, 2]));
     const spread = temp(dilateSpatially(wasm, dy, [info.strideHeight, info.strideWidth]));
-    const paddings = transposedConvPaddings(info);
-    if (paddings.every(([before, after]) => before >= 0 && after >= 0)) {
-      return conv2d(wasm, spread, swapped, { pad: paddings as ExplicitPadding });
-    }
-    const padded = temp(padOrCrop(wasm, spread, paddings));
-    return conv2d(wasm, padded, swapped, { pad: 'valid' });
+    const { input, pad } = convOperand(wasm, spread, transposedConvPaddings(info), temp);
+    return conv2d(wasm, input, swapped, { pad });
   });
 }
 

@@ -2,7 +2,7 @@ import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } fro
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { BackendError } from '../../errors.js';
 import { windowPaddings } from './conv-geometry.js';
-import { depthwiseConv2d, padOrCrop, reshape, sum, transpose, withTemporaries } from './wasm-ops.js';
+import { convOperand, depthwiseConv2d, reshape, sum, transpose, withTemporaries } from './wasm-ops.js';
 
 interface DepthwiseBackpropFilterAttrs {
   strides: number | [number, number];
@@ -28,15 +28,14 @@ function depthwiseConv2dBackpropFilter({ inputs, backend, attrs }: Parameters<Ke
   const [filterHeight, filterWidth, inChannels, multiplier] = filterShape;
   const batch = info.batchSize;
   return withTemporaries(wasm, (temp) => {
-    const xWindows = temp(padOrCrop(wasm, x, windowPaddings(info)));
-    const [, rows = 1, cols = 1] = xWindows.shape;
-    const xChannelMajor = temp(transpose(wasm, xWindows, [1, 2, 3, 0]));
-    const xAsImage = temp(reshape(wasm, xChannelMajor, [1, rows, cols, inChannels * batch]));
+    const xChannelMajor = temp(transpose(wasm, x, [1, 2, 3, 0]));
+    const xAsImage = temp(reshape(wasm, xChannelMajor, [1, info.inHeight, info.inWidth, inChannels * batch]));
+    const { input, pad } = convOperand(wasm, xAsImage, windowPaddings(info), temp);
     const dySplit = temp(reshape(wasm, dy, [batch, info.outHeight, info.outWidth, inChannels, multiplier]));
     const dyChannelMajor = temp(transpose(wasm, dySplit, [1, 2, 3, 0, 4]));
     const dyAsFilter = temp(reshape(wasm, dyChannelMajor, [info.outHeight, info.outWidth, inChannels * batch, multiplier]));
     const perImage = temp(
-      depthwiseConv2d(wasm, xAsImage, dyAsFilter, { dilations: [info.strideHeight, info.strideWidth], pad: 'valid' }),
+      depthwiseConv2d(wasm, input, dyAsFilter, { dilations: [info.strideHeight, info.strideWidth], pad }),
     );
     const split = temp(reshape(wasm, perImage, [filterHeight, filterWidth, inChannels, batch, multiplier]));
     return sum(wasm, split, [3]);

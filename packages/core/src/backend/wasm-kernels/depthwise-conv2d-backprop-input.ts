@@ -2,7 +2,7 @@ import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } fro
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { transposedConvPaddings } from './conv-geometry.js';
 import { assertUndilated } from './depthwise-conv2d-backprop-filter.js';
-import { depthwiseConv2d, dilateSpatially, padOrCrop, reshape, reverse, sum, withTemporaries } from './wasm-ops.js';
+import { convOperand, depthwiseConv2d, dilateSpatially, reshape, reverse, sum, withTemporaries } from './wasm-ops.js';
 
 interface DepthwiseBackpropInputAttrs {
   strides: number | [number, number];
@@ -28,8 +28,8 @@ function depthwiseConv2dBackpropInput({ inputs, backend, attrs }: Parameters<Ker
     const flipped = temp(reverse(wasm, filter, [0, 1]));
     const perChannel = temp(reshape(wasm, flipped, [filterHeight, filterWidth, inChannels * multiplier, 1]));
     const spread = temp(dilateSpatially(wasm, dy, [info.strideHeight, info.strideWidth]));
-    const padded = temp(padOrCrop(wasm, spread, transposedConvPaddings(info)));
-    const dxPerOutput = temp(depthwiseConv2d(wasm, padded, perChannel, { pad: 'valid' }));
+    const { input, pad } = convOperand(wasm, spread, transposedConvPaddings(info), temp);
+    const dxPerOutput = temp(depthwiseConv2d(wasm, input, perChannel, { pad }));
     const split = temp(reshape(wasm, dxPerOutput, [info.batchSize, info.inHeight, info.inWidth, inChannels, multiplier]));
     return multiplier === 1 ? reshape(wasm, split, inputShape) : sum(wasm, split, [4]);
   });

@@ -1,8 +1,8 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../errors.js';
-import { compareBackends } from '../backend-comparison.js';
+import { compareBackends, ensureBackendRegistered } from '../backend-comparison.js';
 import { initBackend } from '../init-backend.js';
 import {
   FASTER_WASM_KERNELS,
@@ -19,6 +19,8 @@ afterEach(() => {
 });
 
 describe('registerWasmTrainingKernels', () => {
+  beforeAll(() => ensureBackendRegistered('wasm'));
+
   it('is done by initBackend when it picks wasm: every missing gradient and faster kernel is ours', async () => {
     const report = await initBackend();
     if (report.name !== 'wasm') return;
@@ -49,7 +51,6 @@ describe('registerWasmTrainingKernels', () => {
   });
 
   it('leaves the restored stock kernels working, though the backend was set up with ours in place', async () => {
-    await initBackend();
     unregisterWasmTrainingKernels();
     const result = await compareBackends(() => {
       const x = tf.tensor4d(Array.from({ length: 2 * 6 * 6 * 2 }, (_, i) => Math.sin(i)), [2, 6, 6, 2]);

@@ -146,3 +146,20 @@ export function swapInnerAxes(backend: BackendWasm, x: TensorInfo): TensorInfo {
   const perm = x.shape.map((_, axis) => (axis === rank - 2 ? rank - 1 : axis === rank - 1 ? rank - 2 : axis));
   return transpose(backend, x, perm);
 }
+
+/**
+ * The operand and `pad` for a stride-1 conv whose input needs `paddings` (negative = crop) on its
+ * spatial axes: explicit padding when none is negative, which XNNPACK applies for free; otherwise
+ * a padded/cropped copy (registered with `temp`) and 'valid'.
+ */
+export function convOperand(
+  backend: BackendWasm,
+  x: TensorInfo,
+  paddings: Paddings,
+  temp: (info: TensorInfo) => TensorInfo,
+): { input: TensorInfo; pad: 'valid' | ExplicitPadding } {
+  if (paddings.every(([before, after]) => before >= 0 && after >= 0)) {
+    return { input: x, pad: paddings as ExplicitPadding };
+  }
+  return { input: temp(padOrCrop(backend, x, paddings)), pad: 'valid' };
+}
