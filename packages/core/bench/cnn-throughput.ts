@@ -10,7 +10,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatBackendReport } from '../src/backend/backend-report.js';
 import { initBackend } from '../src/backend/init-backend.js';
@@ -127,7 +127,9 @@ async function main(): Promise<void> {
   const models = values.only === undefined ? (['cnn', 'mlp'] as const) : ([values.only as 'cnn' | 'mlp'] as const);
   const report = await initBackend({ prefer: 'wasm' });
   console.log(formatBackendReport(report));
-  console.log(`cpu: ${cpus()[0]?.model ?? '?'} x${cpus().length}, node ${process.version}, batch ${BATCH}, ${seconds} s per row\n`);
+  // Other processes on the machine slow single-threaded wasm down as much as anything here does.
+  const load = () => loadavg()[0]?.toFixed(2) ?? '?';
+  console.log(`cpu: ${cpus()[0]?.model ?? '?'} x${cpus().length}, load ${load()}, node ${process.version}, batch ${BATCH}, ${seconds} s per row\n`);
   const rows: string[][] = [['model', 'setup', 'kernels', 'steps/s', 'ms/step', 'steps', 'first step s', 'loss']];
   for (const modelName of models) {
     for (const setup of SETUPS) {
@@ -146,6 +148,7 @@ async function main(): Promise<void> {
   registerWasmTrainingKernels();
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  '));
+  console.log(`load at the end: ${load()}`);
 }
 
 await main();
