@@ -1,0 +1,83 @@
+// Times retrievalMetrics on seeded clustered embeddings (default 1,000 classes × 20, D = 128, cosine,
+// Recall@{1,2,4,8,16,32} + MAP@R + R-precision in one pass) and, where /usr/bin/python3 has numpy
+// and faiss, bench/reference_eval.py on the same files, checking that the numbers agree.
+//
+//   node --import tsx bench/retrieval-eval-speed.ts [--classes 1000] [--per-class 20] [--dim 128] [--numpy]
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Rng } from '@metricopt/core';
+import { retrievalMetrics, type RetrievalMetricsResult } from '../src/metrics/retrieval-metrics.js';
+
+const { values } = parseArgs({
+  options: {
+    classes: { type: 'string', default: '1000' },
+    'per-class': { type: 'string', default: '20' },
+    dim: { type: 'string', default: '128' },
+    seed: { type: 'string', default: '1' },
+    numpy: { type: 'boolean', default: false },
+    python: { type: 'string', default: '/usr/bin/python3' },
+  },
+});
+const classes = Number(values.classes);
+const perClass = Number(values['per-class']);
+const dim = Number(values.dim);
+const k = [1, 2, 4, 8, 16, 32];
+const n = classes * perClass;
+
+const rng = new Rng(Number(values.seed));
+const embeddings = new Float32Array(n * dim);
+const labels = new Int32Array(n);
+const centres = Array.from({ length: classes }, () => rng.normals(dim));
+const order = rng.permutation(n);
+for (let i = 0; i < n; i++) {
+  const c = Math.floor(order[i]! / perClass);
+  labels[i] = c;
+  const noise = rng.normals(dim);
+  for (let d = 0; d < dim; d++) embeddings[i * dim + d] = centres[c]![d]! + 1.2 * noise[d]!;
+}
+const dir = mkdtempSync(join(tmpdir(), 'retrieval-eval-speed-'));
+const embeddingsPath = join(dir, 'embeddings.f32');
+const labelsPath = join(dir, 'labels.i32');
+writeFileSync(embeddingsPath, new Uint8Array(embeddings.buffer));
+writeFileSync(labelsPath, new Uint8Array(labels.buffer));
+
+console.log(`N = ${n} (${classes} classes × ${perClass}), D = ${dim}, k = ${k.join(',')}, cosine, self mode`);
+const started = performance.now();
+const ours = retrievalMetrics(embeddings, labels, dim, { k });
+const seconds = (performance.now() - started) / 1000;
+console.log(`metricopt  ${seconds.toFixed(2)} s  ${summary(ours)}`);
+
+const script = join(dirname(fileURLToPath(import.meta.url)), 'reference_eval.py');
+for (const engine of values.numpy ? ['faiss', 'numpy'] : ['faiss']) {
+  let reference: RetrievalMetricsResult & { seconds: number };
+  try {
+    const out = execFileSync(values.python, [script, embeddingsPath, labelsPath, String(dim), '--k', k.join(','), '--engine', engine], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    reference = JSON.parse(out) as RetrievalMetricsResult & { seconds: number };
+  } catch (err) {
+    console.log(`${engine.padEnd(9)}  not run (${(err as Error).message.split('\n')[0]})`);
+    continue;
+  }
+  console.log(`${engine.padEnd(9)}  ${reference.seconds.toFixed(2)} s  ${summary(reference)}`);
+  console.log(`           ${agrees(ours, reference) ? 'same numbers' : 'NUMBERS DIFFER'}; metricopt ${(reference.seconds / seconds).toFixed(2)}x faster`);
+}
+rmSync(dir, { recursive: true, force: true });
+
+function summary(r: RetrievalMetricsResult): string {
+  const recalls = Object.entries(r.recallAtK).map(([key, v]) => `R@${key} ${v.toFixed(4)}`).join(' ');
+  return `${recalls} MAP@R ${r.mapAtR.toFixed(4)} RP ${r.rPrecision.toFixed(4)} (${r.queries} queries, ${r.excluded} excluded)`;
+}
+
+function agrees(a: RetrievalMetricsResult, b: RetrievalMetricsResult): boolean {
+  const close = (x: number, y: number) => Math.abs(x - y) <= 1e-9;
+  return (
+    a.queries === b.queries && a.excluded === b.excluded && close(a.mapAtR, b.mapAtR) && close(a.rPrecision, b.rPrecision) &&
+    Object.entries(a.recallAtK).every(([key, v]) => close(v, b.recallAtK[key] ?? Number.NaN))
+  );
+}

@@ -1,0 +1,90 @@
+/**
+ * Exact top-k selection over one row of scores, best first: higher score first, and among equal
+ * scores the lower gallery index first (a stable tie-break). A heap keeps the k best seen so far;
+ * because the row is scanned in index order, a later equal score never displaces an earlier one.
+ *
+ * ```ts
+ * const top = new TopK(2);
+ * top.select(Float32Array.of(0.5, 0.9, 0.9, 0.1), 0, 4, 2, -1); // 2
+ * top.indices.subarray(0, 2);                                   // Int32Array [1, 2]
+ * ```
+ */
+export class TopK {
+  readonly scores: Float32Array;
+  readonly indices: Int32Array;
+
+  constructor(readonly capacity: number) {
+    this.scores = new Float32Array(Math.max(capacity, 1));
+    this.indices = new Int32Array(Math.max(capacity, 1));
+  }
+
+  /**
+   * Selects the best `k` of row[offset + j] for j < count, j ≠ skip (−1 skips nothing), and leaves
+   * them sorted best first in scores/indices[0 .. returned count).
+   */
+  select(row: Float32Array, offset: number, count: number, k: number, skip: number): number {
+    const hs = this.scores;
+    const hi = this.indices;
+    const want = Math.min(k, count - (skip >= 0 && skip < count ? 1 : 0), this.capacity);
+    if (want <= 0) return 0;
+    let size = 0;
+    let j = 0;
+    // Fill: the heap keeps its worst entry (lowest score, then highest index) at the root.
+    for (; j < count && size < want; j++) {
+      if (j === skip) continue;
+      let at = size++;
+      const s = row[offset + j]!;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        // The newcomer has the highest index so far, so on a tied score it is the worse one and rises.
+        if (hs[parent]! < s) break;
+        hs[at] = hs[parent]!;
+        hi[at] = hi[parent]!;
+        at = parent;
+      }
+      hs[at] = s;
+      hi[at] = j;
+    }
+    let threshold = hs[0]!;
+    for (; j < count; j++) {
+      const s = row[offset + j]!;
+      if (!(s > threshold) || j === skip) continue;
+      this.siftDown(s, j, size);
+      threshold = hs[0]!;
+    }
+    // Heapsort: moving the worst to the back each time leaves the best first.
+    for (let end = size - 1; end > 0; end--) {
+      const s = hs[end]!;
+      const i = hi[end]!;
+      hs[end] = hs[0]!;
+      hi[end] = hi[0]!;
+      this.siftDown(s, i, end);
+    }
+    return size;
+  }
+
+  /** Places (s, i) at the root of the heap of `size` entries and sifts it down. */
+  private siftDown(s: number, i: number, size: number): void {
+    const hs = this.scores;
+    const hi = this.indices;
+    let at = 0;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= size) break;
+      let child = left;
+      const right = left + 1;
+      if (right < size && worse(hs[right]!, hi[right]!, hs[left]!, hi[left]!)) child = right;
+      if (!worse(hs[child]!, hi[child]!, s, i)) break;
+      hs[at] = hs[child]!;
+      hi[at] = hi[child]!;
+      at = child;
+    }
+    hs[at] = s;
+    hi[at] = i;
+  }
+}
+
+/** Whether entry a ranks after entry b. */
+function worse(sa: number, ia: number, sb: number, ib: number): boolean {
+  return sa < sb || (sa === sb && ia > ib);
+}
