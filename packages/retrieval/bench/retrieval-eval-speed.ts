@@ -2,7 +2,7 @@
 // Recall@{1,2,4,8,16,32} + MAP@R + R-precision in one pass) and, where /usr/bin/python3 has numpy
 // and faiss, bench/reference_eval.py on the same files, checking that the numbers agree.
 //
-//   node --import tsx bench/retrieval-eval-speed.ts [--classes 1000] [--per-class 20] [--dim 128] [--numpy]
+//   node --import tsx bench/retrieval-eval-speed.ts [--classes 1000] [--per-class 20] [--dim 128] [--spread 3] [--numpy]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     'per-class': { type: 'string', default: '20' },
     dim: { type: 'string', default: '128' },
     seed: { type: 'string', default: '1' },
+    spread: { type: 'string', default: '3' },
     numpy: { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
   },
@@ -27,6 +28,7 @@ const perClass = Number(values['per-class']);
 const dim = Number(values.dim);
 const k = [1, 2, 4, 8, 16, 32];
 const n = classes * perClass;
+const spread = Number(values.spread);
 
 const rng = new Rng(Number(values.seed));
 const embeddings = new Float32Array(n * dim);
@@ -37,7 +39,7 @@ for (let i = 0; i < n; i++) {
   const c = Math.floor(order[i]! / perClass);
   labels[i] = c;
   const noise = rng.normals(dim);
-  for (let d = 0; d < dim; d++) embeddings[i * dim + d] = centres[c]![d]! + 1.2 * noise[d]!;
+  for (let d = 0; d < dim; d++) embeddings[i * dim + d] = centres[c]![d]! + spread * noise[d]!;
 }
 const dir = mkdtempSync(join(tmpdir(), 'retrieval-eval-speed-'));
 const embeddingsPath = join(dir, 'embeddings.f32');

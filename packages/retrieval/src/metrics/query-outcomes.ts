@@ -59,7 +59,7 @@ export function evaluateQueries(space: ScoreSpace, labels: Int32Array, plan: Ret
       const r = relevant[q]!;
       if (r <= 0) continue;
       const label = labels[q]!;
-      const size = top.select(scores, i * kernel.stride, galleryCount, Math.max(kMax, r), self ? q : -1);
+      const size = top.select(scores, i * kernel.stride, galleryCount, Math.max(kMax, r), self ? q : -1, kernel.scan);
       let firstHit = 0;
       let hits = 0;
       let precisionSum = 0;

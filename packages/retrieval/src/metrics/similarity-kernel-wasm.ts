@@ -1,21 +1,29 @@
 /**
- * The bytes of a tiny WebAssembly module (SIMD, no dependencies) with one function,
+ * The bytes of a tiny WebAssembly module (SIMD, no dependencies) with two functions on the
+ * imported memory `env.memory` (pointers in bytes, float32 data):
  *
  *   block(a, b, out, rows, cols, depth, ldb, ldc)
+ *     out[i·ldc + j] = Σ_k a[i·depth + k] · b[k·ldb + j] for i < rows, j < cols (rows a multiple
+ *     of 4, cols of 8). Each output is accumulated in k order with a float32 multiply then a
+ *     float32 add, so its value does not depend on where the block starts or how big it is —
+ *     chunked and whole-matrix runs agree bit for bit.
+ *   firstAbove(row, from, end, threshold) → the first i in [from, end) with row[i] > threshold, or end
+ *     (16 scores per step: the scan of top-k selection).
  *
- * that writes out[i·ldc + j] = Σ_k a[i·depth + k] · b[k·ldb + j] for i < rows, j < cols (float32
- * pointers in bytes into the imported memory `env.memory`; rows a multiple of 4, cols of 8).
- * Each output is accumulated in k order with a float32 multiply then a float32 add, so its value
- * does not depend on where the block starts or how big it is — chunked and whole-matrix runs agree
- * bit for bit. Written out by hand because the project has no WebAssembly toolchain.
+ * Written out by hand because the project has no WebAssembly toolchain.
  */
 export function similarityKernelBytes(): Uint8Array {
-  const body = kernelBody();
-  const typeSection = section(1, [1, 0x60, 8, ...Array<number>(8).fill(I32), 0]);
+  const blockBody = kernelBody();
+  const scanBody = firstAboveBody();
+  const typeSection = section(1, [
+    2,
+    0x60, 8, ...Array<number>(8).fill(I32), 0,
+    0x60, 4, I32, I32, I32, F32, 1, I32,
+  ]);
   const importSection = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1]);
-  const functionSection = section(3, [1, 0]);
-  const exportSection = section(7, [1, ...name('block'), 0x00, 0]);
-  const codeSection = section(10, [1, ...uleb(body.length), ...body]);
+  const functionSection = section(3, [2, 0, 1]);
+  const exportSection = section(7, [2, ...name('block'), 0x00, 0, ...name('firstAbove'), 0x00, 1]);
+  const codeSection = section(10, [2, ...uleb(blockBody.length), ...blockBody, ...uleb(scanBody.length), ...scanBody]);
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...typeSection, ...importSection, ...functionSection, ...exportSection, ...codeSection,
@@ -23,6 +31,7 @@ export function similarityKernelBytes(): Uint8Array {
 }
 
 const I32 = 0x7f;
+const F32 = 0x7d;
 const V128 = 0x7b;
 
 // Parameters, then locals, by index.
@@ -35,7 +44,8 @@ const BV = 28; // 2 v128 loads of b
 const op = {
   block: 0x02, loop: 0x03, brIf: 0x0d, end: 0x0b,
   get: 0x20, set: 0x21, tee: 0x22,
-  i32Const: 0x41, i32LtU: 0x49, i32Ne: 0x47, i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c,
+  i32Const: 0x41, i32LtU: 0x49, i32GtU: 0x4b, i32GeU: 0x4f, i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32Shl: 0x74,
+  br: 0x0c, if: 0x04, return: 0x0f, f32Load: 0x2a, f32Gt: 0x5e,
 };
 
 function simd(code: number, ...immediates: number[]): number[] {
@@ -47,6 +57,43 @@ const load32Splat = simd(0x09, 2, 0);
 const v128Zero = simd(0x0c, ...Array<number>(16).fill(0));
 const f32x4Add = simd(0xe4);
 const f32x4Mul = simd(0xe6);
+const f32x4Splat = simd(0x13);
+const f32x4Gt = simd(0x44);
+const v128Or = simd(0x50);
+const v128AnyTrue = simd(0x53);
+
+function firstAboveBody(): number[] {
+  const [ROW, FROM, END, THRESHOLD, AT, LIMIT, SPLAT] = [0, 1, 2, 3, 4, 5, 6];
+  const get = (local: number) => [op.get, local];
+  const code: number[] = [];
+  const emit = (...parts: (number | number[])[]) => {
+    for (const part of parts) {
+      if (Array.isArray(part)) code.push(...part);
+      else code.push(part);
+    }
+  };
+  const compareAt = (offset: number) => [...get(AT), op.i32Const, 2, op.i32Shl, ...get(ROW), op.i32Add, ...v128Load(offset), ...get(SPLAT), ...f32x4Gt];
+  emit(get(THRESHOLD), f32x4Splat, op.set, SPLAT);
+  emit(get(FROM), op.set, AT);
+  // limit = end − 16 (when end ≥ 16): the vector loop runs while at ≤ limit.
+  emit(op.block, 0x40);
+  emit(get(END), op.i32Const, 16, op.i32LtU, op.brIf, 0);
+  emit(get(END), op.i32Const, 16, op.i32Sub, op.set, LIMIT);
+  emit(op.loop, 0x40);
+  emit(get(AT), get(LIMIT), op.i32GtU, op.brIf, 1);
+  emit(compareAt(0), compareAt(16), v128Or, compareAt(32), compareAt(48), v128Or, v128Or, v128AnyTrue, op.brIf, 1);
+  emit(get(AT), op.i32Const, 16, op.i32Add, op.set, AT, op.br, 0);
+  emit(op.end, op.end);
+  // Scalar tail, and the exact position inside a 16-score window that had a hit.
+  emit(op.block, 0x40, op.loop, 0x40);
+  emit(get(AT), get(END), op.i32GeU, op.brIf, 1);
+  emit(get(AT), op.i32Const, 2, op.i32Shl, get(ROW), op.i32Add, op.f32Load, 2, 0, get(THRESHOLD), op.f32Gt);
+  emit(op.if, 0x40, get(AT), op.return, op.end);
+  emit(get(AT), op.i32Const, 1, op.i32Add, op.set, AT, op.br, 0);
+  emit(op.end, op.end);
+  emit(get(END), op.end);
+  return [2, 2, I32, 1, V128, ...code];
+}
 
 function kernelBody(): number[] {
   const get = (local: number) => [op.get, local];

@@ -31,6 +31,7 @@ export class SimilarityKernel {
   readonly stride: number;
   private readonly memory: WasmMemory;
   private readonly block: (a: number, b: number, out: number, rows: number, cols: number, depth: number, ldb: number, ldc: number) => void;
+  private readonly firstAbove: (row: number, from: number, end: number, threshold: number) => number;
   private readonly galleryAt: number;
   private readonly queryAt: number;
   private readonly scoresAt: number;
@@ -51,6 +52,7 @@ export class SimilarityKernel {
     compiled ??= new wasm.Module(similarityKernelBytes());
     const instance = new wasm.Instance(compiled, { env: { memory: this.memory } });
     this.block = instance.exports.block as SimilarityKernel['block'];
+    this.firstAbove = instance.exports.firstAbove as SimilarityKernel['firstAbove'];
     this.galleryAt = 0;
     this.queryAt = galleryFloats;
     this.scoresAt = galleryFloats + queryFloats;
@@ -88,4 +90,11 @@ export class SimilarityKernel {
     }
     return new Float32Array(this.memory.buffer, this.scoresAt * 4, padded * this.stride);
   }
+
+  /**
+   * A ScoreScan for views returned by scoreRows: the first position in [from, end) whose score is
+   * above threshold, or end — 16 scores per step.
+   */
+  readonly scan = (row: Float32Array, from: number, end: number, threshold: number): number =>
+    this.firstAbove(row.byteOffset, from, end, threshold);
 }

@@ -20,9 +20,10 @@ export class TopK {
 
   /**
    * Selects the best `k` of row[offset + j] for j < count, j ≠ skip (−1 skips nothing), and leaves
-   * them sorted best first in scores/indices[0 .. returned count).
+   * them sorted best first in scores/indices[0 .. returned count). `scan` finds the next score
+   * above the current k-th best (SimilarityKernel has a SIMD one).
    */
-  select(row: Float32Array, offset: number, count: number, k: number, skip: number): number {
+  select(row: Float32Array, offset: number, count: number, k: number, skip: number, scan: ScoreScan = nextAbove): number {
     const hs = this.scores;
     const hi = this.indices;
     const want = Math.min(k, count - (skip >= 0 && skip < count ? 1 : 0), this.capacity);
@@ -45,12 +46,9 @@ export class TopK {
       hs[at] = s;
       hi[at] = j;
     }
-    let threshold = hs[0]!;
-    for (; j < count; j++) {
-      const s = row[offset + j]!;
-      if (!(s > threshold) || j === skip) continue;
-      this.siftDown(s, j, size);
-      threshold = hs[0]!;
+    const end = offset + count;
+    for (let at = scan(row, offset + j, end, hs[0]!); at < end; at = scan(row, at + 1, end, hs[0]!)) {
+      if (at - offset !== skip) this.siftDown(row[at]!, at - offset, size);
     }
     // Heapsort: moving the worst to the back each time leaves the best first.
     for (let end = size - 1; end > 0; end--) {
@@ -82,6 +80,15 @@ export class TopK {
     hs[at] = s;
     hi[at] = i;
   }
+}
+
+/** Finds the first position in [from, end) of row whose score is above threshold, or returns end. */
+export type ScoreScan = (row: Float32Array, from: number, end: number, threshold: number) => number;
+
+/** The hot loop of selection, kept tiny for the JIT. */
+function nextAbove(row: Float32Array, from: number, end: number, threshold: number): number {
+  for (let at = from; at < end; at++) if (row[at]! > threshold) return at;
+  return end;
 }
 
 /** Whether entry a ranks after entry b. */
