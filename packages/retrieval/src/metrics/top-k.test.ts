@@ -36,7 +36,7 @@ describe('TopK', () => {
     const scores = kernel.scoreRows(q, 0, 6, 2);
     const top = new TopK(40);
     for (let i = 0; i < 6; i++) {
-      const row = Array.from({ length: gallery }, (_, j) => q[i * 2]! * g[j * 2]! + q[i * 2 + 1]! * g[j * 2 + 1]!);
+      const row = Array.from({ length: gallery }, (_, j) => 0 + q[i * 2]! * g[j * 2]! + q[i * 2 + 1]! * g[j * 2 + 1]!);
       expect(Array.from(scores.subarray(i * kernel.stride, i * kernel.stride + gallery))).toEqual(row);
       for (const k of [1, 16, 40]) {
         const size = top.select(scores, i * kernel.stride, gallery, k, i, kernel.scan);
