@@ -125,19 +125,22 @@ export async function loadImages(paths: readonly string[], options: LoadImagesOp
 
   const decoded: Array<DecodedImage | Error> = new Array(paths.length);
   let next = 0;
-  let failure: Error | undefined;
+  let stop = false;
+  const fatal = (err: unknown) => !(err instanceof FormatError) || onError === 'throw';
   const worker = async (): Promise<void> => {
-    while (next < paths.length && failure === undefined) {
+    while (next < paths.length && !stop) {
       const i = next++;
       try {
         decoded[i] = await decodePixels(paths[i]!, options);
       } catch (err) {
-        if (!(err instanceof FormatError) || onError === 'throw') failure ??= err as Error;
         decoded[i] = err as Error;
+        if (fatal(err)) stop = true;
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker));
+  // Files start in order, so the first fatal error by position is the first bad file whatever finished first.
+  const failure = decoded.find((d) => d instanceof Error && fatal(d));
   if (failure !== undefined) throw failure;
 
   const size = options.resize ?? firstSize(decoded);

@@ -91,6 +91,7 @@ describe('splitIndices', () => {
     expect(() => splitIndices(10, { fractions: { a: 1 }, rng: Math.random } as never)).toThrow(InvalidArgumentError);
     expect(() => splitIndices(10, { fractions: { a: 1 }, rng, stratify: [0, 1] })).toThrow(/'options.stratify'/);
     expect(() => splitIndices([1, -2], { fractions: { a: 1 }, rng })).toThrow(/'samples'/);
+    expect(() => splitIndices([1, 2, 1], { fractions: { a: 1 }, rng })).toThrow(/distinct indices, got 1 again at position 2/);
   });
 });
 

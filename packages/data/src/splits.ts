@@ -33,6 +33,12 @@ export function splitIndices<K extends string>(samples: number | ArrayLike<numbe
   } else {
     pool = Int32Array.from(samples ?? []);
     if (!pool.every((v, i) => v >= 0 && v === samples[i])) throw new InvalidArgumentError(fn, 'samples', 'non-negative integer indices', describe(samples));
+    // A repeated index would land in two splits.
+    const seen = new Set<number>();
+    pool.forEach((v, i) => {
+      if (seen.has(v)) throw new InvalidArgumentError(fn, 'samples', 'distinct indices', `${v} again at position ${i}`);
+      seen.add(v);
+    });
   }
   const ends = splitEnds(fn, options, pool.length);
   const order = options.stratify === undefined ? shuffled(pool, rng) : stratifiedOrder(fn, options.stratify, pool, rng);
