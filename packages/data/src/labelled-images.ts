@@ -77,6 +77,10 @@ export function gatherRows(fn: string, p: PreparedImages, rows: ArrayLike<number
   const n = p.set.shape[0]!;
   const { rowSize, scale, mean, std } = p;
   const channels = mean.length;
+  // x·a_c + b_c is (x·scale − mean_c) / std_c, without a division per element.
+  const a = mean.map((_, c) => scale / std[c]!);
+  const b = mean.map((m, c) => -m / std[c]!);
+  const images = p.set.images;
   const x = new Float32Array(rows.length * rowSize);
   const y = new Int32Array(rows.length);
   for (let r = 0; r < rows.length; r++) {
@@ -89,9 +93,10 @@ export function gatherRows(fn: string, p: PreparedImages, rows: ArrayLike<number
     y[r] = label;
     const src = row * rowSize;
     const dst = r * rowSize;
-    for (let k = 0; k < rowSize; k++) {
-      const c = k % channels;
-      x[dst + k] = (p.set.images[src + k]! * scale - mean[c]!) / std[c]!;
+    for (let c = 0; c < channels; c++) {
+      const ac = a[c]!;
+      const bc = b[c]!;
+      for (let k = c; k < rowSize; k += channels) x[dst + k] = images[src + k]! * ac + bc;
     }
   }
   const xs = tf.tensor(x, [rows.length, ...p.rowShape], 'float32');
