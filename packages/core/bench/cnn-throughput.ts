@@ -80,6 +80,8 @@ const MODELS: Record<'cnn' | 'mlp', { inputShape: number[]; build: () => tfl.Seq
 interface Measurement {
   steps: number;
   seconds: number;
+  /** CPU time of this process over the same steps: wasm and cpu run on one thread, so on a quiet machine it equals `seconds`. */
+  cpuSeconds: number;
   firstStepSeconds: number;
   finalLoss: number;
 }
@@ -104,15 +106,17 @@ function measure(modelName: 'cnn' | 'mlp', seconds: number, seed: number): Measu
   const firstStepSeconds = (performance.now() - first) / 1000;
   let steps = 0;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   while (steps < 1 || (performance.now() - start) / 1000 < seconds) {
     finalLoss = step();
     steps++;
   }
   const elapsed = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   tf.dispose([x, y]);
   optimizer.dispose();
   model.layers.forEach((layer) => layer.dispose());
-  return { steps, seconds: elapsed, firstStepSeconds, finalLoss };
+  return { steps, seconds: elapsed, cpuSeconds: (cpu.user + cpu.system) / 1e6, firstStepSeconds, finalLoss };
 }
 
 async function main(): Promise<void> {
@@ -130,7 +134,7 @@ async function main(): Promise<void> {
   // Other processes on the machine slow single-threaded wasm down as much as anything here does.
   const load = () => loadavg()[0]?.toFixed(2) ?? '?';
   console.log(`cpu: ${cpus()[0]?.model ?? '?'} x${cpus().length}, load ${load()}, node ${process.version}, batch ${BATCH}, ${seconds} s per row\n`);
-  const rows: string[][] = [['model', 'setup', 'kernels', 'steps/s', 'ms/step', 'steps', 'first step s', 'loss']];
+  const rows: string[][] = [['model', 'setup', 'kernels', 'steps/s', 'ms/step', 'steps/cpu-s', 'steps', 'first step s', 'loss']];
   for (const modelName of models) {
     for (const setup of SETUPS) {
       if (setup.backend === 'cpu' && modelName === 'cnn' && values['skip-cpu-cnn']) continue;
@@ -139,7 +143,8 @@ async function main(): Promise<void> {
       const result = measure(modelName, seconds, 1);
       const rate = result.steps / result.seconds;
       rows.push([
-        modelName, setup.label, setup.kernels, rate.toFixed(2), (1000 / rate).toFixed(1), `${result.steps}`,
+        modelName, setup.label, setup.kernels, rate.toFixed(2), (1000 / rate).toFixed(1),
+        (result.steps / result.cpuSeconds).toFixed(2), `${result.steps}`,
         result.firstStepSeconds.toFixed(2), result.finalLoss.toFixed(3),
       ]);
       console.error(`done: ${modelName} / ${setup.label}: ${rate.toFixed(2)} steps/s`);
