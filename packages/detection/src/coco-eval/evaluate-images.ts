@@ -1,3 +1,4 @@
+import { iouOfCorners } from '../boxes/box-iou.js';
 import type { CocoEvalParams } from './coco-params.js';
 import type { IndexedGroundTruth, IndexedResults } from './validate-coco.js';
 
@@ -53,13 +54,8 @@ function cells(image: Int32Array, category: Int32Array, imageCount: number, cate
 export function cocoBoxIou(dt: Float64Array, d: number, gt: Float64Array, g: number, crowd: boolean): number {
   const dx = dt[4 * d]!, dy = dt[4 * d + 1]!, dw = dt[4 * d + 2]!, dh = dt[4 * d + 3]!;
   const gx = gt[4 * g]!, gy = gt[4 * g + 1]!, gw = gt[4 * g + 2]!, gh = gt[4 * g + 3]!;
-  const w = Math.min(dw + dx, gw + gx) - Math.max(dx, gx);
-  if (w <= 0) return 0;
-  const h = Math.min(dh + dy, gh + gy) - Math.max(dy, gy);
-  if (h <= 0) return 0;
-  const inter = w * h;
-  const da = dw * dh;
-  return inter / (crowd ? da : da + gw * gh - inter);
+  // Right and bottom edges as w + x, areas as w * h: pycocotools' operations, so equal to the last bit.
+  return iouOfCorners(dx, dy, dw + dx, dh + dy, dw * dh, gx, gy, gw + gx, gh + gy, gw * gh, crowd);
 }
 
 /** Runs pycocotools' evaluate(): per image and category, match detections to ground truth at every threshold and area range. */
