@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, type Rng, type Split } from '@metricopt/core';
-import { describeValue as describe } from './describe-value.js';
+import { describe } from '@metricopt/core';
 import { gatherRows, prepareImages, type LabelledImages, type TensorOptions } from './labelled-images.js';
 import { checkRng } from './labels.js';
 

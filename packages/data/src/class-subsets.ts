@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Rng } from '@metricopt/core';
-import { describeValue as describe } from './describe-value.js';
+import { describe } from '@metricopt/core';
 import { checkLabelsAndIndices, checkRng, groupByClass } from './labels.js';
 
 /** Samples per class, counts[c] for c in [0, numClasses) (default: the largest label + 1). */

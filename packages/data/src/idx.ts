@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip, gunzipSync, gzipSync } from 'node:zlib';
 import { FormatError, InvalidArgumentError } from '@metricopt/core';
-import { describeValue as describe } from './describe-value.js';
+import { describe } from '@metricopt/core';
 import { IDX_DTYPES, dtypeByCode, dtypeByName, hex, type IdxData, type IdxDtype } from './idx-dtype.js';
 
 const gunzipAsync = promisify(gunzip);

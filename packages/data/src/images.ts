@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import sharp, { type OutputInfo } from 'sharp';
 import { FormatError, InvalidArgumentError } from '@metricopt/core';
-import { describeValue as describe } from './describe-value.js';
+import { describe } from '@metricopt/core';
 
 /** 1 = grayscale, 3 = RGB. An alpha channel is dropped. */
 export type ImageChannels = 1 | 3;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, type Split } from '@metricopt/core';
-import { describeValue as describe } from './describe-value.js';
+import { describe } from '@metricopt/core';
 import type { IdxData } from './idx-dtype.js';
 
 /**

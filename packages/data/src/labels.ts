@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Rng } from '@metricopt/core';
-import { describeValue as describe } from './describe-value.js';
+import { describe } from '@metricopt/core';
 
 /** Checks that `labels` holds non-negative integers and returns the sample indices to use (all of them by default). */
 export function checkLabelsAndIndices(fn: string, labels: ArrayLike<number>, indices?: ArrayLike<number>): Int32Array {

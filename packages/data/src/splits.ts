@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Rng } from '@metricopt/core';
-import { describeValue as describe } from './describe-value.js';
+import { describe } from '@metricopt/core';
 import { checkLabelsAndIndices, checkRng, groupByClass } from './labels.js';
 
 /** Split sizes by name, as fractions of the samples (summing to at most 1) or as counts. */
