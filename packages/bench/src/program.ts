@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError as CommanderArgumentError, Option } from 'commander';
-import { MetricOptError, formatBackendReport, initBackend } from '@metricopt/core';
+import { MetricOptError, describeBackends, formatBackendReport, initBackend } from '@metricopt/core';
 import {
   DEFAULT_SEEDS,
   UsageError,
@@ -66,7 +66,7 @@ export function createProgram(io: CliIo): Command {
     .description('which TensorFlow.js backend loads here, and why the others did not')
     .option('--json', 'print the report as one JSON object')
     .action(async (opts: { json?: boolean }) => {
-      const report = await initBackend();
+      const report = await describeBackends();
       io.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatBackendReport(report)}\n`);
     });
 

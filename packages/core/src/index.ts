@@ -29,9 +29,7 @@ export { filmAdapters, headParams, customParams, combineViews } from './params/f
 export { splitModel, type ModelSplit } from './params/model-split.js';
 export { cacheFeatures, FeatureCache, type Batch, type CachedFeatures, type CacheOptions, type Trunk } from './params/feature-cache.js';
 // Compute backends.
-export { initBackend, forcedBackend, BACKEND_ENV_VAR, type InitBackendOptions } from './backend/init-backend.js';
-export { formatBackendReport, type BackendAttempt, type BackendReport } from './backend/backend-report.js';
-export { BACKEND_NAMES, type BackendName } from './backend/backend-name.js';
+export * from './backend/index.js';
 // The value function.
 export { ValueFunction, type ValueFunctionOptions, type ValueFunctionState, type ValueFunctionTimings } from './value/value-function.js';
 export { LocalGP, type LocalGPOptions, type LocalGPHyperparameters, type ValuePrior } from './value/local-gp.js';
