@@ -55,7 +55,8 @@ export function makeSyntheticCoco(rng: Rng, o: SyntheticCocoOptions): { gt: Coco
     return o.corners ? Math.round(s * 10) / 10 : s;
   };
   const dt: CocoResult[] = [];
-  const jitter = (b: XywhBox, amount: number): XywhBox => {
+  const jitter = (box: readonly number[], amount: number): XywhBox => {
+    const b = box as XywhBox;
     const dx = (rng.next() - 0.5) * amount * b[2], dy = (rng.next() - 0.5) * amount * b[3];
     const sw = Math.exp((rng.next() - 0.5) * amount), sh = Math.exp((rng.next() - 0.5) * amount);
     return [round(b[0] + dx), round(b[1] + dy), Math.max(1, round(b[2] * sw)), Math.max(1, round(b[3] * sh))];

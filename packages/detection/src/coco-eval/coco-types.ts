@@ -21,7 +21,8 @@ export interface CocoAnnotation {
   id: number;
   image_id: CocoId;
   category_id: CocoId;
-  bbox: XywhBox;
+  /** [x, y, width, height] */
+  bbox: number[];
   /** Object area used for the small/medium/large ranges; w·h when absent (pycocotools would fail). */
   area?: number;
   iscrowd?: number | boolean;
@@ -44,7 +45,8 @@ export interface CocoGroundTruth {
 export interface CocoResult {
   image_id: CocoId;
   category_id: CocoId;
-  bbox: XywhBox;
+  /** [x, y, width, height] */
+  bbox: number[];
   score: number;
   [key: string]: unknown;
 }

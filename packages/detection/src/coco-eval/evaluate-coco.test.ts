@@ -37,7 +37,7 @@ describe('evaluateCoco: hand-worked cases', () => {
       gtBox(3, 1, [0, 0, 40, 40]), gtBox(4, 1, [10, 10, 50, 60]),
       gtBox(1, 2, [100, 100, 40, 50]), gtBox(2, 2, [200, 100, 60, 40]),
     ]);
-    const dt = gt.annotations.map((a, i) => det(a.image_id as number, a.category_id as number, a.bbox, 0.9 - i * 0.1));
+    const dt = gt.annotations.map((a, i) => det(a.image_id as number, a.category_id as number, a.bbox as XywhBox, 0.9 - i * 0.1));
     const e = evaluateCoco(gt, dt);
     expect(e.stats).toEqual([1, 1, 1, 1, 1, -1, 1, 1, 1, 1, 1, -1]);
     expect(e.perCategory).toEqual({ '1': 1, '2': 1 });
