@@ -63,7 +63,9 @@ export function fileHandler(dir: string): tf.io.IOHandler {
           throw new FormatError(weightsPath, `has ${bytes.length} bytes, but ${jsonPath} describes ${expected} bytes of weights (truncated or from another model)`);
         }
         // A fresh ArrayBuffer: the Buffer's may be a shared pool larger than the file.
-        return [specs, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)];
+        const copy = new Uint8Array(bytes.length);
+        copy.set(bytes);
+        return [specs, copy.buffer];
       });
     },
   };
