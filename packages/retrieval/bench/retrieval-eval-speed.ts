@@ -2,7 +2,10 @@
 // Recall@{1,2,4,8,16,32} + MAP@R + R-precision in one pass) and, where /usr/bin/python3 has numpy
 // and faiss, bench/reference_eval.py on the same files, checking that the numbers agree.
 //
-//   node --import tsx bench/retrieval-eval-speed.ts [--classes 1000] [--per-class 20] [--dim 128] [--spread 3] [--numpy]
+//   node --import tsx bench/retrieval-eval-speed.ts [--classes 1000] [--per-class 20] [--dim 128] [--spread 1.8]
+//     [--metric cosine|euclidean] [--query-count Q] [--numpy] [--no-reference]
+// The reference runs only for cosine in self mode. Peak RSS is printed: e.g. --classes 2500 --dim 512
+// --query-count 1000 holds a 50,000 × 512 set in memory as a full run would, and finishes sooner.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Rng } from '@metricopt/core';
-import { retrievalMetrics, type RetrievalMetricsResult } from '../src/metrics/retrieval-metrics.js';
+import { availableParallelism } from 'node:os';
+import { retrievalMetrics, retrievalMetricsParallel, type RetrievalMetricsResult } from '../src/metrics/retrieval-metrics.js';
 
 const { values } = parseArgs({
   options: {
@@ -18,8 +22,11 @@ const { values } = parseArgs({
     'per-class': { type: 'string', default: '20' },
     dim: { type: 'string', default: '128' },
     seed: { type: 'string', default: '1' },
-    spread: { type: 'string', default: '3' },
+    spread: { type: 'string', default: '1.8' },
     numpy: { type: 'boolean', default: false },
+    'no-reference': { type: 'boolean', default: false },
+    metric: { type: 'string', default: 'cosine' },
+    'query-count': { type: 'string' },
     python: { type: 'string', default: '/usr/bin/python3' },
   },
 });
@@ -47,14 +54,25 @@ const labelsPath = join(dir, 'labels.i32');
 writeFileSync(embeddingsPath, new Uint8Array(embeddings.buffer));
 writeFileSync(labelsPath, new Uint8Array(labels.buffer));
 
-console.log(`N = ${n} (${classes} classes × ${perClass}), D = ${dim}, k = ${k.join(',')}, cosine, self mode`);
-const started = performance.now();
-const ours = retrievalMetrics(embeddings, labels, dim, { k });
+const metric = values.metric as 'cosine' | 'euclidean';
+const queryCount = values['query-count'] === undefined ? undefined : Number(values['query-count']);
+const mode = queryCount === undefined ? 'self mode' : `${queryCount} queries against ${n - queryCount}`;
+const options = { k, metric, ...(queryCount === undefined ? {} : { queryCount }) };
+console.log(`N = ${n} (${classes} classes × ${perClass}), D = ${dim}, k = ${k.join(',')}, ${metric}, ${mode}, ${availableParallelism()} cores`);
+let started = performance.now();
+const ours = retrievalMetrics(embeddings, labels, dim, options);
 const seconds = (performance.now() - started) / 1000;
-console.log(`metricopt  ${seconds.toFixed(2)} s  ${summary(ours)}`);
+console.log(`metricopt, 1 thread   ${seconds.toFixed(2)} s  ${summary(ours)}`);
+started = performance.now();
+const parallel = await retrievalMetricsParallel(embeddings, labels, dim, options);
+const parallelSeconds = (performance.now() - started) / 1000;
+console.log(`metricopt, parallel   ${parallelSeconds.toFixed(2)} s  ${summary(parallel)}`);
+console.log(`                      ${JSON.stringify(parallel) === JSON.stringify(ours) ? 'identical to 1 thread' : 'DIFFERS FROM 1 THREAD'}`);
+console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 
 const script = join(dirname(fileURLToPath(import.meta.url)), 'reference_eval.py');
-for (const engine of values.numpy ? ['faiss', 'numpy'] : ['faiss']) {
+const engines = values['no-reference'] || metric !== 'cosine' || queryCount !== undefined ? [] : values.numpy ? ['faiss', 'numpy'] : ['faiss'];
+for (const engine of engines) {
   let reference: RetrievalMetricsResult & { seconds: number };
   try {
     const out = execFileSync(values.python, [script, embeddingsPath, labelsPath, String(dim), '--k', k.join(','), '--engine', engine], {
@@ -63,11 +81,12 @@ for (const engine of values.numpy ? ['faiss', 'numpy'] : ['faiss']) {
     });
     reference = JSON.parse(out) as RetrievalMetricsResult & { seconds: number };
   } catch (err) {
-    console.log(`${engine.padEnd(9)}  not run (${(err as Error).message.split('\n')[0]})`);
+    console.log(`${engine.padEnd(20)}  not run (${(err as Error).message.split('\n')[0]})`);
     continue;
   }
-  console.log(`${engine.padEnd(9)}  ${reference.seconds.toFixed(2)} s  ${summary(reference)}`);
-  console.log(`           ${agrees(ours, reference) ? 'same numbers' : 'NUMBERS DIFFER'}; metricopt ${(reference.seconds / seconds).toFixed(2)}x faster`);
+  console.log(`${engine.padEnd(20)}  ${reference.seconds.toFixed(2)} s  ${summary(reference)}`);
+  const speedups = `1 thread ${(reference.seconds / seconds).toFixed(2)}x, parallel ${(reference.seconds / parallelSeconds).toFixed(2)}x`;
+  console.log(`                      ${agrees(ours, reference) ? 'same numbers' : 'NUMBERS DIFFER'}; metricopt speed-up: ${speedups}`);
 }
 rmSync(dir, { recursive: true, force: true });
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { FormatError, InvalidArgumentError, describe } from '@metricopt/core';
-import { retrievalMetrics, type RetrievalMetricsResult } from './retrieval-metrics.js';
+import { retrievalMetricsParallel, type RetrievalMetricsResult } from './retrieval-metrics.js';
 import { RETRIEVAL_DISTANCES, type RetrievalDistance } from './score-space.js';
 
 export interface EvalRetrievalOptions {
@@ -48,7 +48,7 @@ export async function runEvalRetrieval(options: EvalRetrievalOptions): Promise<s
     throw new InvalidArgumentError(fn, 'queryCount', `an integer in [1, ${rows - 1}] (${rows} rows; the rest is the gallery)`, describe(queryCount));
   }
   if (rows < 2) throw new FormatError(options.embeddings, `expected at least 2 rows of ${dim} float32 values, got ${rows}`);
-  const result = retrievalMetrics(embeddings, labels, dim, { k, metric, ...(queryCount === undefined ? {} : { queryCount }) });
+  const result = await retrievalMetricsParallel(embeddings, labels, dim, { k, metric, ...(queryCount === undefined ? {} : { queryCount }) });
   return options.json === true ? formatJson(result) : formatTable(result, metric, queryCount);
 }
 

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, defineMetric, describe, type Metric } from '@metricopt/core';
-import { retrievalMetrics, type RetrievalMetricsResult } from './retrieval-metrics.js';
+import { retrievalMetricsParallel, type RetrievalMetricsResult } from './retrieval-metrics.js';
 import type { RetrievalDistance } from './score-space.js';
 
 export interface RetrievalMetricDefOptions {
@@ -51,7 +51,7 @@ function define(name: string, options: RetrievalMetricDefOptions, pick: (r: Retr
       }
       const embeddings = Float32Array.from(await outputs.data());
       const labels = Int32Array.from(await targets.data());
-      const result = retrievalMetrics(embeddings, labels, outputs.shape[1]!, { k, metric: options.metric ?? 'cosine' });
+      const result = await retrievalMetricsParallel(embeddings, labels, outputs.shape[1]!, { k, metric: options.metric ?? 'cosine' });
       if (result.queries === 0) {
         throw new InvalidArgumentError(name, 'targets', 'at least one label shared by two items', `${labels.length} items, all of distinct labels`);
       }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Rng } from '@metricopt/core';
 import { describe, expect, it } from 'vitest';
-import { retrievalMetrics, type RetrievalMetricsResult } from './retrieval-metrics.js';
+import { retrievalMetrics, retrievalMetricsParallel, type RetrievalMetricsResult } from './retrieval-metrics.js';
 
 /** The definitions, over the whole similarity matrix, in float64. */
 function naive(
@@ -218,5 +218,20 @@ describe('retrievalMetrics', () => {
       });
     expect(call).toThrow(InvalidArgumentError);
     expect(call).toThrow(message);
+  });
+});
+
+describe('retrievalMetricsParallel', () => {
+  it('gives the same numbers as one thread, for any number of threads', async () => {
+    const rng = new Rng(21);
+    const { x, y } = clustered(rng, 15, [3, 8, 1], 7, 1.2);
+    const options = { k: [1, 2, 4], chunkSize: 8 };
+    const one = retrievalMetrics(x, y, 7, options);
+    for (const threads of [1, 2, 3]) {
+      expect(await retrievalMetricsParallel(x, y, 7, { ...options, threads })).toEqual(one);
+    }
+    const split = retrievalMetrics(x, y, 7, { ...options, metric: 'euclidean', queryCount: 30 });
+    expect(await retrievalMetricsParallel(x, y, 7, { ...options, metric: 'euclidean', queryCount: 30, threads: 2 })).toEqual(split);
+    await expect(retrievalMetricsParallel(x, y, 7, { ...options, threads: 0 })).rejects.toThrow(/'threads' passed to retrievalMetricsParallel must be a positive integer, got 0/);
   });
 });
