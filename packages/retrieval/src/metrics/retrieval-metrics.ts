@@ -37,8 +37,10 @@ const BLOCK_BYTES = 32 * 1024 * 1024;
  * its top R; MAP@R = (1/R)·Σ_{i≤R} P(i)·rel(i). Neighbours are ranked by score, ties broken by
  * gallery index (lower first). Queries with R = 0 are excluded (and counted). The similarity matrix
  * is computed a block of query rows at a time and only each query's top max(k, R) is kept, so the
- * results are those of one big matrix with memory bounded by the block. Cosine treats a zero
- * vector as similar 0 to everything.
+ * results are those of one big matrix with memory bounded by the block (scores are float32 dot
+ * products accumulated in a fixed order, so they do not depend on the chunking either). Cosine
+ * treats a zero vector as similar 0 to everything. Euclidean ranks by q·g − ½‖g‖² on mean-centred
+ * data, as faiss does: distances equal to ~1e-6 relative may be ordered by float32 rounding.
  *
  * ```ts
  * const embeddings = Float32Array.of(1, 0, 0.9, 0.1, 0, 1, 0.1, 0.9);
