@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { toSplit } from '@metricopt/data';
 import { describe, expect, it } from 'vitest';
 import { buildClassifier, cutModel, defaultArchitecture } from './classifier.js';
 import { chooseFilm, classifierParams } from './classifier-params.js';
+import { imageFeatures } from './image-features.js';
 
 describe('buildClassifier', () => {
   it('puts a logits head on the small CNN for gray images and the small ResNet for colour ones', () => {
@@ -34,8 +36,10 @@ describe('cutModel', () => {
     ['small-resnet at its last FiLM layer (pooling in the head)', () => buildClassifier({ inputShape: [8, 8, 3], numClasses: 3, widths: [2, 4], seed: 2 }), 'block2_film', [4, 4, 4], [8, 8, 3]],
     ['small-cnn at its head', () => buildClassifier({ inputShape: [6, 6, 1], numClasses: 3, filters: [2, 3], units: 5, seed: 2 }), 'head', [5], [6, 6, 1]],
   ])('%s: head(trunk(x)) = model(x), sharing the weights', (_, make, at, featureShape, inputShape) => {
+    const tensors = tf.memory().numTensors;
     const model = make();
-    const { trunk, head } = cutModel(model, at);
+    const cut = cutModel(model, at);
+    const { trunk, head } = cut;
     expect(trunk.outputs[0]!.shape.slice(1)).toEqual(featureShape);
     const x = tf.randomUniform([3, ...inputShape], 0, 1, 'float32', 7);
     const full = () => tf.tidy(() => Array.from((model.predict(x) as tf.Tensor).dataSync()));
@@ -46,13 +50,34 @@ describe('cutModel', () => {
     params.write(params.read().map((v) => v * 1.5 + 0.1));
     parts().forEach((v, i) => expect(v).toBeCloseTo(full()[i]!, 5));
     x.dispose();
+    cut.dispose();
     model.dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
   });
 
   it('refuses a cut that skip connections jump over', () => {
     const model = buildClassifier({ inputShape: [8, 8, 3], numClasses: 3, widths: [2, 4], seed: 2 });
     expect(() => cutModel(model, 'block2_conv2')).toThrow(/do not form a chain/);
     expect(() => cutModel(model, 'nope')).toThrow(/one of the model's layers/);
+    model.dispose();
+  });
+});
+
+describe('imageFeatures', () => {
+  it('equals the trunk on the normalised images, in the order of the indices, and leaks nothing', async () => {
+    const model = buildClassifier({ inputShape: [4, 4, 1], numClasses: 2, filters: [2, 2], units: 3, seed: 4 });
+    const cut = cutModel(model, 'block3_film');
+    const set = { images: Uint8Array.from({ length: 5 * 16 }, (_, i) => (i * 11) % 256), shape: [5, 4, 4], labels: Int32Array.from([0, 1, 1, 0, 1]) };
+    const normalize = { mean: 0.4, std: 0.2 };
+    const tensors = tf.memory().numTensors;
+    const f = await imageFeatures(cut.trunk, set, { indices: [4, 0, 2], normalize, batchSize: 2 });
+    expect(tf.memory().numTensors).toBe(tensors + 2);
+    const ref = toSplit(set, { indices: [4, 0, 2], normalize });
+    const expected = tf.tidy(() => Array.from((cut.trunk.predict(ref.x) as tf.Tensor).dataSync()));
+    Array.from(f.x.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+    expect(Array.from(f.y.dataSync())).toEqual([1, 0, 1]);
+    tf.dispose([f.x, f.y, ref.x, ref.y]);
+    cut.dispose();
     model.dispose();
   });
 });

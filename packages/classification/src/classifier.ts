@@ -69,6 +69,8 @@ export interface CutModel {
   trunk: tfl.LayersModel;
   /** The cut layer and every layer after it, applied to trunk outputs. */
   head: tfl.LayersModel;
+  /** Releases the head's hold on the shared layers (call it before disposing the model; the model owns the weights). */
+  dispose(): void;
 }
 
 /**
@@ -78,9 +80,10 @@ export interface CutModel {
  * and head).
  *
  * ```ts
- * const { trunk, head } = cutModel(model, 'block3_film');
- * trunk.outputs[0].shape;   // [null, 64]
- * head.inputs[0].shape;     // [null, 64]
+ * const cut = cutModel(model, 'block3_film');
+ * cut.trunk.outputs[0].shape;   // [null, 64]
+ * cut.head.inputs[0].shape;     // [null, 64]
+ * cut.dispose();                // then model.dispose() frees every weight
  * ```
  */
 export function cutModel(model: tfl.LayersModel, layer: string): CutModel {
@@ -109,5 +112,6 @@ export function cutModel(model: tfl.LayersModel, layer: string): CutModel {
   let x: tfl.SymbolicTensor = input;
   for (const l of chain) x = l.apply(x) as tfl.SymbolicTensor;
   const head = tfl.model({ inputs: input, outputs: x, name: `${model.name}_head` });
-  return { trunk, head };
+  // Applying a layer again adds a reference to it: the head's dispose gives those back.
+  return { trunk, head, dispose: () => void head.dispose() };
 }

@@ -26,6 +26,7 @@ export {
 } from './classifier.js';
 export { classifierParams, chooseFilm, type FilmChoice } from './classifier-params.js';
 export { channelStats } from './channel-stats.js';
+export { imageFeatures, type ImageFeatureOptions } from './image-features.js';
 export { classificationSplits, type ClassificationSplits, type ClassificationSplitOptions } from './class-splits.js';
 export { pretrainClassifier, type PretrainOptions, type PretrainResult } from './pretrain.js';
 export {

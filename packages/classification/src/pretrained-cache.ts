@@ -54,6 +54,8 @@ export interface LoadOrPretrainOptions<Info> {
   train: (model: tfl.LayersModel) => Promise<Info>;
   /** Default pretrainedCacheDir(). */
   cacheDir?: string;
+  /** Train again even when the entry exists, and replace it (default false). */
+  refresh?: boolean;
 }
 
 /**
@@ -72,7 +74,8 @@ export async function loadOrPretrain<Info>(options: LoadOrPretrainOptions<Info>)
   if (config === null || typeof config !== 'object') throw new InvalidArgumentError('loadOrPretrain', 'config', 'a JSON-able object', describe(config));
   const root = options.cacheDir ?? pretrainedCacheDir();
   const dir = join(root, configKey(config));
-  if (await isDirectory(dir)) {
+  if (options.refresh === true) await rm(dir, { recursive: true, force: true });
+  else if (await isDirectory(dir)) {
     try {
       const info = await readInfo<Info>(join(dir, 'pretrain.json'), config);
       return { model: await loadModel(dir), cached: true, dir, info };

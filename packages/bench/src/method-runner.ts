@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  InvalidArgumentError,
+  evaluateMetric,
+  finetune,
+  type FinetuneMode,
+  type FinetuneOptions,
+  type LossFn,
+  type Metric,
+  type ParamView,
+  type Split,
+  type SplitSource,
+} from '@metricopt/core';
+import type { BenchReporter } from './reporter.js';
+import type { ResultsBuilder, RunRecord } from './results.js';
+
+/** A benchmarked method: a finetune mode and, optionally, its own loss (e.g. class-weighted CE). */
+export interface BenchMethod {
+  mode: FinetuneMode;
+  /** Default: finetune's own (softmax cross-entropy). */
+  loss?: LossFn;
+}
+
+/** The finetune options every method of a suite shares (everything but what the runner sets per method). */
+export type SharedFinetuneOptions = Partial<
+  Omit<FinetuneOptions, 'model' | 'params' | 'metric' | 'data' | 'mode' | 'loss' | 'steps' | 'seed' | 'optimizer' | 'onStep' | 'onRound'>
+>;
+
+export interface MethodRunOptions {
+  seed: number;
+  /** The model φ belongs to, as finetune sees it (for cached features: the head model). */
+  model: tfl.LayersModel;
+  params: ParamView;
+  metric: Metric;
+  /** Method names in run order, each resolved in `catalog`. */
+  methods: readonly string[];
+  catalog: Readonly<Record<string, BenchMethod>>;
+  /** What finetune trains on and observes. */
+  data: { train: SplitSource; metric: SplitSource };
+  /** Evaluated after every method with the model's outputs: `test` → after, `metric` → metricSplitAfter, `twin` → twinAfter. */
+  evaluation: { test: Split; metric?: Split; twin?: Split };
+  steps: number;
+  /** A fresh optimizer for every method (default Adam 1e-3); the runner disposes it. */
+  optimizer?: () => tf.Optimizer;
+  finetune?: SharedFinetuneOptions;
+  /** The test metric at φ₀ (computed when not given). */
+  before?: number;
+  /** Extra fields for every run record (e.g. pretraining time). */
+  extra?: Record<string, unknown>;
+  builder: ResultsBuilder;
+  reporter: BenchReporter;
+}
+
+/**
+ * Runs every method from the same start on the same budget, the protocol of every bench suite:
+ * per method, reset φ to φ₀, take a fresh optimizer, finetune, evaluate test / metric split /
+ * twin, and add a run record to `builder`. φ is back at φ₀ when it returns.
+ *
+ * ```ts
+ * await runMethods({ seed: 1, model, params, metric, methods: ['loss', 'metricopt'], catalog,
+ *   data: { train, metric: metricSplit }, evaluation: { test, metric: metricSplit, twin }, steps: 300,
+ *   builder, reporter });
+ * builder.build().methods.metricopt.runs[0].after;   // 0.133
+ * ```
+ */
+export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]> {
+  const { seed, model, params, metric, catalog, evaluation, steps, reporter, builder } = options;
+  for (const name of options.methods) {
+    if (!Object.hasOwn(catalog, name)) {
+      throw new InvalidArgumentError('runMethods', 'methods', `names among ${Object.keys(catalog).join(', ')}`, JSON.stringify(name));
+    }
+  }
+  const phi0 = params.phi0;
+  const before = options.before ?? (await evaluateMetric(model, metric, evaluation.test));
+  const observeEvery = options.finetune?.observeEvery ?? 10;
+  const records: RunRecord[] = [];
+  try {
+    for (const name of options.methods) {
+      const method = catalog[name]!;
+      params.write(phi0);
+      const optimizer = options.optimizer ? options.optimizer() : tf.train.adam(1e-3);
+      reporter.begin(`seed ${seed} ${name}`, steps);
+      const started = performance.now();
+      try {
+        const run = await finetune({
+          ...options.finetune,
+          model,
+          params,
+          metric,
+          ...(method.loss ? { loss: method.loss } : {}),
+          data: options.data,
+          optimizer,
+          mode: method.mode,
+          steps,
+          seed,
+          onStep: method.mode === 'es' ? undefined : (info) => reporter.progress(info.step, `loss ${info.loss.toFixed(4)}`),
+          onRound: (info) =>
+            reporter.progress(
+              method.mode === 'es' ? Math.min(steps, (info.round + 1) * observeEvery) : info.step,
+              `metric ${info.centreMetric.toFixed(4)}`,
+            ),
+        });
+        const wallSeconds = (performance.now() - started) / 1000;
+        const after = await evaluateMetric(model, metric, evaluation.test);
+        const record: RunRecord = {
+          seed,
+          before,
+          after,
+          steps: run.steps,
+          metricCalls: run.metricCalls,
+          wallSeconds,
+          tauMean: run.tauMean,
+          trustMean: run.trustMean,
+          timings: { metricSeconds: run.timings.metricSeconds, valueSeconds: run.timings.valueSeconds, trunkSeconds: run.timings.trunkSeconds },
+          bestStep: run.best?.step ?? null,
+          ...options.extra,
+        };
+        if (evaluation.metric) record.metricSplitAfter = await evaluateMetric(model, metric, evaluation.metric);
+        if (evaluation.twin) record.twinAfter = await evaluateMetric(model, metric, evaluation.twin);
+        builder.addRun(name, record);
+        records.push(record);
+        reporter.end(`test ${metric.name} ${before.toFixed(4)} → ${after.toFixed(4)}`);
+      } finally {
+        optimizer.dispose();
+      }
+    }
+  } finally {
+    params.write(phi0);
+  }
+  return records;
+}
