@@ -58,21 +58,35 @@ export function evaluateQueries(space: ScoreSpace, labels: Int32Array, plan: Ret
       const q = first + i;
       const r = relevant[q]!;
       if (r <= 0) continue;
-      const label = labels[q]!;
       const size = top.select(scores, i * kernel.stride, galleryCount, Math.max(kMax, r), self ? q : -1, kernel.scan);
-      let firstHit = 0;
-      let hits = 0;
-      let precisionSum = 0;
-      for (let rank = 1; rank <= size; rank++) {
-        if (labels[galleryStart + top.indices[rank - 1]!] !== label) continue;
-        if (firstHit === 0) firstHit = rank;
-        if (rank > r) break;
-        hits++;
-        precisionSum += hits / rank;
-      }
-      out.firstHit[q] = firstHit;
-      out.averagePrecisionAtR[q] = precisionSum / r;
-      out.rPrecision[q] = hits / r;
+      recordRanking(top.indices, 0, size, labels, galleryStart, q, r, out);
     }
   }
+}
+
+/** Writes query q's outcomes from its ranking: gallery positions indices[from .. from + size), best first. */
+export function recordRanking(
+  indices: Int32Array,
+  from: number,
+  size: number,
+  labels: Int32Array,
+  galleryStart: number,
+  q: number,
+  r: number,
+  out: QueryOutcomes,
+): void {
+  const label = labels[q]!;
+  let firstHit = 0;
+  let hits = 0;
+  let precisionSum = 0;
+  for (let rank = 1; rank <= size; rank++) {
+    if (labels[galleryStart + indices[from + rank - 1]!] !== label) continue;
+    if (firstHit === 0) firstHit = rank;
+    if (rank > r) break;
+    hits++;
+    precisionSum += hits / rank;
+  }
+  out.firstHit[q] = firstHit;
+  out.averagePrecisionAtR[q] = precisionSum / r;
+  out.rPrecision[q] = hits / r;
 }

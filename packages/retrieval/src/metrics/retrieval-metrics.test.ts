@@ -235,3 +235,14 @@ describe('retrievalMetricsParallel', () => {
     await expect(retrievalMetricsParallel(x, y, 7, { ...options, threads: 0 })).rejects.toThrow(/'threads' passed to retrievalMetricsParallel must be a positive integer, got 0/);
   });
 });
+
+describe('retrievalMetrics memory bound', () => {
+  it('refuses a score block that cannot fit in WebAssembly memory, before allocating', () => {
+    // 33,000 one-dimensional rows in one block: a 33,000² float32 score block is over 4 GB.
+    const n = 33_000;
+    const x = Float32Array.from({ length: n }, (_, i) => i);
+    expect(() => retrievalMetrics(x, new Int32Array(n), 1, { k: [1], chunkSize: n })).toThrow(
+      /'embeddings' passed to retrievalMetrics must be a gallery whose float32 copy and score block .* fit in 4 GB/,
+    );
+  });
+});

@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, describe } from '@metricopt/core';
-import { evaluateQueriesInParallel } from './parallel-query-outcomes.js';
-import { evaluateQueries, relevantCounts, type QueryOutcomes, type RetrievalPlan } from './query-outcomes.js';
+import { evaluateAllQueries, evaluateQueriesInParallel } from './parallel-query-outcomes.js';
+import { relevantCounts, type QueryOutcomes, type RetrievalPlan } from './query-outcomes.js';
 import { RETRIEVAL_DISTANCES, toScoreSpace, type RetrievalDistance } from './score-space.js';
+import { SimilarityKernel, WASM_MEMORY_LIMIT } from './similarity-kernel.js';
 
 export interface RetrievalMetricsOptions {
   /** The k of Recall@k, each a positive integer (k past the gallery size means the whole gallery). */
@@ -57,20 +58,15 @@ export function retrievalMetrics(
   const fn = 'retrievalMetrics';
   const { count, kList, distance, plan } = checkRetrievalInput(fn, embeddings, labels, dim, options);
   const space = toScoreSpace(embeddings, count, dim, distance);
-  const outcomes: QueryOutcomes = {
-    relevant: relevantCounts(labels, plan),
-    firstHit: new Int32Array(plan.queryCount),
-    averagePrecisionAtR: new Float64Array(plan.queryCount),
-    rPrecision: new Float64Array(plan.queryCount),
-  };
-  evaluateQueries(space, labels, plan, 0, plan.queryCount, outcomes);
+  const outcomes = evaluateAllQueries(space, labels, plan, relevantCounts(labels, plan));
   return summarise(outcomes, kList);
 }
 
 export interface ParallelRetrievalMetricsOptions extends RetrievalMetricsOptions {
   /**
-   * Threads ranking queries (default: the machine's cores, up to 8, or 1 below 2²⁵ query-gallery
-   * pairs, where starting workers costs more than it saves). Results do not depend on it.
+   * Threads ranking queries (default: the machine's cores, up to 4 as each holds its own copy of
+   * the gallery; 1 below 2²⁷ query-gallery pairs, where starting workers costs more than it
+   * saves). Results do not depend on it.
    */
   threads?: number;
 }
@@ -91,7 +87,7 @@ export async function retrievalMetricsParallel(
   const fn = 'retrievalMetricsParallel';
   const { count, kList, distance, plan } = checkRetrievalInput(fn, embeddings, labels, dim, options);
   const pairs = plan.queryCount * plan.galleryCount;
-  let threads = options.threads ?? (pairs < 2 ** 25 ? 1 : Math.min(8, availableParallelism()));
+  let threads = options.threads ?? (pairs < 2 ** 27 ? 1 : Math.min(4, availableParallelism()));
   if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError(fn, 'threads', 'a positive integer', describe(options.threads));
   threads = Math.min(threads, 64);
   const space = toScoreSpace(embeddings, count, dim, distance);
@@ -170,11 +166,18 @@ export function checkRetrievalInput(
     if (!Number.isInteger(options.chunkSize) || options.chunkSize <= 0) {
       throw new InvalidArgumentError(fn, 'chunkSize', 'a positive integer', describe(options.chunkSize));
     }
-    blockRows = options.chunkSize;
+    blockRows = Math.min(options.chunkSize, Math.ceil(queryCount / 4) * 4);
   } else {
     blockRows = Math.max(4, Math.min(1024, Math.floor(BLOCK_BYTES / (4 * Math.max(galleryCount, 8)) / 4) * 4));
   }
   const kMax = Math.max(...kList);
+  const bytes = SimilarityKernel.bytesNeeded(dim + 1, galleryCount, blockRows, true);
+  if (bytes > WASM_MEMORY_LIMIT) {
+    throw new InvalidArgumentError(
+      fn, 'embeddings', `a gallery whose float32 copy and score block (chunkSize × gallery) fit in 4 GB of WebAssembly memory`,
+      `${galleryCount} gallery rows of dim ${dim}, blocks of ${blockRows} rows: ${(bytes / 2 ** 20).toFixed(0)} MB`,
+    );
+  }
   return { count, kList, distance, plan: { queryCount, galleryStart, galleryCount, self, kMax, blockRows } };
 }
 

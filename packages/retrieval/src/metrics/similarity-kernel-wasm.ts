@@ -9,21 +9,30 @@
  *     chunked and whole-matrix runs agree bit for bit.
  *   firstAbove(row, from, end, threshold) → the first i in [from, end) with row[i] > threshold, or end
  *     (16 scores per step: the scan of top-k selection).
+ *   firstAboveEach(row, thresholds, from, end) → the first i in [from, end) with row[i] > thresholds[i],
+ *     or end (the same, each position against its own threshold).
  *
  * Written out by hand because the project has no WebAssembly toolchain.
  */
 export function similarityKernelBytes(): Uint8Array {
   const blockBody = kernelBody();
-  const scanBody = firstAboveBody();
+  const scanBody = firstAboveBody(false);
+  const scanEachBody = firstAboveBody(true);
   const typeSection = section(1, [
-    2,
+    3,
     0x60, 8, ...Array<number>(8).fill(I32), 0,
     0x60, 4, I32, I32, I32, F32, 1, I32,
+    0x60, 4, I32, I32, I32, I32, 1, I32,
   ]);
   const importSection = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1]);
-  const functionSection = section(3, [2, 0, 1]);
-  const exportSection = section(7, [2, ...name('block'), 0x00, 0, ...name('firstAbove'), 0x00, 1]);
-  const codeSection = section(10, [2, ...uleb(blockBody.length), ...blockBody, ...uleb(scanBody.length), ...scanBody]);
+  const functionSection = section(3, [3, 0, 1, 2]);
+  const exportSection = section(7, [3, ...name('block'), 0x00, 0, ...name('firstAbove'), 0x00, 1, ...name('firstAboveEach'), 0x00, 2]);
+  const codeSection = section(10, [
+    3,
+    ...uleb(blockBody.length), ...blockBody,
+    ...uleb(scanBody.length), ...scanBody,
+    ...uleb(scanEachBody.length), ...scanEachBody,
+  ]);
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...typeSection, ...importSection, ...functionSection, ...exportSection, ...codeSection,
@@ -62,8 +71,11 @@ const f32x4Gt = simd(0x44);
 const v128Or = simd(0x50);
 const v128AnyTrue = simd(0x53);
 
-function firstAboveBody(): number[] {
-  const [ROW, FROM, END, THRESHOLD, AT, LIMIT, SPLAT] = [0, 1, 2, 3, 4, 5, 6];
+/** firstAbove (one threshold, parameter 1 before from) or firstAboveEach (parameter 1 points at per-position thresholds). */
+function firstAboveBody(each: boolean): number[] {
+  // Parameters: row, from, end, threshold — or row, thresholds, from, end.
+  const [ROW, FROM, END, THRESHOLD] = each ? [0, 2, 3, 1] : [0, 1, 2, 3];
+  const [AT, LIMIT, SPLAT] = [4, 5, 6];
   const get = (local: number) => [op.get, local];
   const code: number[] = [];
   const emit = (...parts: (number | number[])[]) => {
@@ -72,8 +84,10 @@ function firstAboveBody(): number[] {
       else code.push(part);
     }
   };
-  const compareAt = (offset: number) => [...get(AT), op.i32Const, 2, op.i32Shl, ...get(ROW), op.i32Add, ...v128Load(offset), ...get(SPLAT), ...f32x4Gt];
-  emit(get(THRESHOLD), f32x4Splat, op.set, SPLAT);
+  const address = (base: number) => [...get(AT), op.i32Const, 2, op.i32Shl, ...get(base), op.i32Add];
+  const against = (offset: number) => (each ? [...address(THRESHOLD), ...v128Load(offset)] : get(SPLAT));
+  const compareAt = (offset: number) => [...address(ROW), ...v128Load(offset), ...against(offset), ...f32x4Gt];
+  if (!each) emit(get(THRESHOLD), f32x4Splat, op.set, SPLAT);
   emit(get(FROM), op.set, AT);
   // limit = end − 16 (when end ≥ 16): the vector loop runs while at ≤ limit.
   emit(op.block, 0x40);
@@ -87,7 +101,8 @@ function firstAboveBody(): number[] {
   // Scalar tail, and the exact position inside a 16-score window that had a hit.
   emit(op.block, 0x40, op.loop, 0x40);
   emit(get(AT), get(END), op.i32GeU, op.brIf, 1);
-  emit(get(AT), op.i32Const, 2, op.i32Shl, get(ROW), op.i32Add, op.f32Load, 2, 0, get(THRESHOLD), op.f32Gt);
+  emit(address(ROW), op.f32Load, 2, 0);
+  emit(each ? [...address(THRESHOLD), op.f32Load, 2, 0] : get(THRESHOLD), op.f32Gt);
   emit(op.if, 0x40, get(AT), op.return, op.end);
   emit(get(AT), op.i32Const, 1, op.i32Add, op.set, AT, op.br, 0);
   emit(op.end, op.end);
