@@ -39,7 +39,9 @@ const BLOCK_BYTES = 32 * 1024 * 1024;
  * gallery index (lower first). Queries with R = 0 are excluded (and counted). The similarity matrix
  * is computed a block of query rows at a time and only each query's top max(k, R) is kept, so the
  * results are those of one big matrix with memory bounded by the block (scores are float32 dot
- * products accumulated in a fixed order, so they do not depend on the chunking either). Cosine
+ * products accumulated in a fixed order, so they do not depend on the chunking either). In self
+ * mode with cosine, the matrix being symmetric, each block right of the diagonal is computed once
+ * and serves both its rows and its columns (half the work; top-k kept per query). Cosine
  * treats a zero vector as similar 0 to everything. Euclidean ranks by q·g − ½‖g‖² on mean-centred
  * data, as faiss does: distances equal to ~1e-6 relative may be ordered by float32 rounding.
  *
