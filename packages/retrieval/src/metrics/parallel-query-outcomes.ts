@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { evaluateQueries, type QueryOutcomes, type RetrievalPlan } from './query-outcomes.js';
 import type { ScoreSpace } from './score-space.js';
@@ -87,10 +91,11 @@ function sharedLists(capacities: Int32Array): SortedLists {
   };
 }
 
-// From TypeScript sources (vitest, benches run with tsx) the worker registers tsx's loader before importing its entry.
+// From TypeScript sources (vitest, benches run with tsx) the worker registers tsx's loader (a
+// devDependency, resolved from here) before importing its entry.
 const TSX_BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
-import('tsx/esm/api').then((api) => { api.register(); return import(workerData.entry); }).catch((err) => { throw err; });
+import(workerData.tsx).then((api) => { api.register(); return import(workerData.entry); }).catch((err) => { throw err; });
 `;
 
 /** Resolves true when the worker finished its share, false when it could not run (the caller does the share). */
@@ -102,7 +107,7 @@ function runWorker(task: object): Promise<boolean> {
     try {
       // No inherited flags: a parent's `--import tsx` would make every worker load tsx for nothing.
       const worker = fromSource
-        ? new Worker(TSX_BOOTSTRAP, { eval: true, workerData: { ...task, entry: entry.href }, execArgv: [] })
+        ? new Worker(TSX_BOOTSTRAP, { eval: true, workerData: { ...task, entry: entry.href, tsx: tsxApi() }, execArgv: [] })
         : new Worker(entry, { workerData: task, execArgv: [] });
       worker.once('message', () => (done = true));
       worker.once('error', () => resolve(false));
@@ -111,6 +116,15 @@ function runWorker(task: object): Promise<boolean> {
       resolve(false);
     }
   });
+}
+
+/** The ES module of tsx's API (its CommonJS twin registers hooks by a path that breaks in workers). */
+function tsxApi(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import?: string | { default?: string } }> };
+  const entry = exports['./esm/api']?.import;
+  const path = typeof entry === 'string' ? entry : entry?.default ?? './dist/esm/api/index.mjs';
+  return pathToFileURL(join(dirname(manifest), path)).href;
 }
 
 function shared<T extends Int32Array | Float64Array>(length: number, kind: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }): T {
