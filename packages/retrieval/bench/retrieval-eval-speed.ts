@@ -7,7 +7,7 @@
 // The reference runs only for cosine in self mode. Peak RSS is printed: e.g. --classes 2500 --dim 512
 // --query-count 1000 holds a 50,000 × 512 set in memory as a full run would, and finishes sooner.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,10 @@ import type { RetrievalMetricsResult } from '../src/metrics/retrieval-metrics.js
 // The compiled package when built (`pnpm build`): its worker threads start in ~0.1 s, where workers
 // started from TypeScript sources first load tsx (~2 s).
 const built = new URL('../dist/metrics/retrieval-metrics.js', import.meta.url);
-const source = existsSync(built) ? 'dist' : 'src';
+const sources = new URL('../src/metrics/', import.meta.url);
+const newestSource = Math.max(...readdirSync(sources).map((name) => statSync(new URL(name, sources)).mtimeMs));
+const source = existsSync(built) && statSync(built).mtimeMs >= newestSource ? 'dist' : 'src';
+if (source === 'src') console.log('(dist/ missing or older than src/: timing the sources; run `pnpm build` for the compiled package)');
 const { retrievalMetrics, retrievalMetricsParallel } = (await import(
   source === 'dist' ? built.href : '../src/metrics/retrieval-metrics.js'
 )) as typeof import('../src/metrics/retrieval-metrics.js');
