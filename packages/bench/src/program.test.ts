@@ -109,3 +109,56 @@ describe('metricopt bench synthetic --json', () => {
     }
   });
 });
+
+describe('metricopt eval', () => {
+  async function files(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'eval-cli-'));
+    const { writeFile } = await import('node:fs/promises');
+    // Five 2-d embeddings, labels 0,0,1,1,0; row 4 = [1,1] ties rows 1 and 3, then rows 0 and 2.
+    await writeFile(join(dir, 'e.f32'), Buffer.from(Float32Array.from([1, 0, 0.9, 0.1, 0, 1, 0.1, 0.9, 1, 1]).buffer));
+    await writeFile(join(dir, 'l.i32'), Buffer.from(Int32Array.from([0, 0, 1, 1, 0]).buffer));
+    await writeFile(join(dir, 'gt.json'), JSON.stringify({
+      images: [{ id: 1, width: 100, height: 100 }], categories: [{ id: 7, name: 'a' }],
+      annotations: [{ id: 1, image_id: 1, category_id: 7, bbox: [10, 10, 20, 20], area: 400, iscrowd: 0 },
+        { id: 2, image_id: 1, category_id: 7, bbox: [50, 50, 20, 20], area: 400, iscrowd: 0 }],
+    }));
+    // One exact hit and one miss: recall 1/2 at every IoU threshold, precision 1 up to it.
+    await writeFile(join(dir, 'dt.json'), JSON.stringify([{ image_id: 1, category_id: 7, bbox: [10, 10, 20, 20], score: 0.9 }]));
+    return dir;
+  }
+
+  it('eval retrieval --json prints the hand-computed metrics', async () => {
+    const dir = await files();
+    const r = await cli('eval', 'retrieval', '--embeddings', join(dir, 'e.f32'), '--labels', join(dir, 'l.i32'), '--dim', '2', '--k', '1,2', '--json');
+    expect(r.code).toBe(0);
+    // Query 4 ranks 1,3,0,2 (ties to the lower index): AP@R = (1 + 0)/2; every other query is perfect.
+    expect(JSON.parse(r.stdout)).toEqual({ recallAtK: { '1': 1, '2': 1 }, mapAtR: 0.9, rPrecision: 0.9, queries: 5, excluded: 0 });
+    await rm(dir, { recursive: true });
+  });
+
+  it('eval detection --json prints 12 stats and per-category AP', async () => {
+    const dir = await files();
+    const r = await cli('eval', 'detection', '--gt', join(dir, 'gt.json'), '--dt', join(dir, 'dt.json'), '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { stats: number[]; perCategory: Record<string, number> };
+    expect(out.stats).toHaveLength(12);
+    // 101-point interpolated precision: 1 for recall ≤ 0.5 (51 points), 0 after → AP = 51/101.
+    expect(out.stats[0]).toBeCloseTo(51 / 101, 12);
+    expect(out.stats[8]).toBeCloseTo(0.5, 12);
+    expect(Object.keys(out.perCategory)).toEqual(['7']);
+    await rm(dir, { recursive: true });
+  });
+
+  it('bad eval input exits 1 naming the file, bad flags exit 2', async () => {
+    const dir = await files();
+    const bad = await cli('eval', 'retrieval', '--embeddings', join(dir, 'e.f32'), '--labels', join(dir, 'l.i32'), '--dim', '3');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/e\.f32: expected raw float32 rows of dim 3/);
+    const flag = await cli('eval', 'retrieval', '--embeddings', 'x', '--labels', 'y', '--dim', '0');
+    expect(flag.code).toBe(2);
+    const missing = await cli('eval', 'detection', '--gt', join(dir, 'none.json'), '--dt', join(dir, 'dt.json'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/none\.json/);
+    await rm(dir, { recursive: true });
+  });
+});

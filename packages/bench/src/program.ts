@@ -9,6 +9,8 @@ import {
   type CommonBenchFlags,
 } from './bench-config.js';
 import { runDemo } from './demo.js';
+import { commaList, positiveInt } from './cli-parsers.js';
+import { addEvalCommand } from './eval-command.js';
 import { knownTaskNames, listTasks, type BenchTask } from './registry.js';
 import { createReporter } from './reporter.js';
 import { formatResultsTable } from './results-table.js';
@@ -78,6 +80,8 @@ export function createProgram(io: CliIo): Command {
   });
   for (const task of listTasks()) addTaskCommand(bench, task, io);
 
+  addEvalCommand(program, io);
+
   program
     .command('demo')
     .description('every task with a small budget on embedded or generated data: metric before/after per method')
@@ -142,14 +146,4 @@ function metricOption(task: BenchTask): Option {
 async function initBackendQuietly(io: CliIo): Promise<void> {
   const report = await initBackend();
   io.stderr.write(`backend: ${report.name}\n`);
-}
-
-function positiveInt(raw: string): number {
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < 1) throw new CommanderArgumentError(`expected a positive integer, got '${raw}'`);
-  return v;
-}
-
-function commaList(raw: string): string[] {
-  return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
