@@ -1,0 +1,161 @@
+import type { SceneItemSource } from '@metricopt/detection';
+import { UsageError } from '../../bench-config.js';
+import type { BenchConfig, TaskOption } from '../../registry.js';
+
+
+/** The knobs of the detection suite (CLI: `--train-scenes 1500`, `--pretrain-steps 600`, …). */
+export interface DetectionSettings {
+  steps: number;
+  /** Scenes: training canvases (pretraining and the finetune loss). */
+  trainScenes: number;
+  /** Scenes: held-out canvases drawn like the training ones; each seed splits them into the metric split and its twin. */
+  poolScenes: number;
+  /** Scenes: test canvases, pasted from the items' test set. */
+  testScenes: number;
+  minObjects: number;
+  maxObjects: number;
+  items: SceneItemSource;
+  /** Seeds the scenes (train, pool, test): the "dataset". */
+  sceneSeed: number;
+  /** COCO data: the share of the training images held out as the pool (default 0.3). */
+  poolFraction: number;
+  /** Side of the square detector input; COCO images are stretched to it. */
+  imageSize: number;
+  /** Input channels (default: 1 for scenes, 3 for COCO). */
+  channels: 1 | 3 | null;
+  filters: number[];
+  headFilters: number;
+  /** FiLM layers adapted with the 1×1 head: names (default head_conv); the first is the trunk/head boundary. */
+  film: string[];
+  pretrainSteps: number;
+  pretrainBatchSize: number;
+  pretrainLearningRate: number;
+  /** Seeds the detector's initial weights and pretraining batches (the run seeds vary the finetune). */
+  pretrainSeed: number;
+  learningRate: number;
+  batchSize: number;
+  observeEvery: number;
+  /** Decoding: peaks kept per image, class-wise NMS IoU, score floor. */
+  topK: number;
+  nmsIou: number;
+  scoreThreshold: number;
+  /** Scenes and pretrained detectors are kept here (null: $METRICOPT_CACHE/detection or ~/.cache/metricopt/detection). */
+  cacheDir: string | null;
+  /** Pretrain again and replace the cached detector. */
+  retrain: boolean;
+}
+
+export const DEFAULT_DETECTION_SETTINGS: Readonly<DetectionSettings> = Object.freeze({
+  steps: 200,
+  trainScenes: 1500,
+  poolScenes: 600,
+  testScenes: 500,
+  minObjects: 1,
+  maxObjects: 6,
+  items: 'embedded',
+  sceneSeed: 1,
+  poolFraction: 0.3,
+  imageSize: 96,
+  channels: null,
+  filters: [16, 32, 32, 32],
+  headFilters: 32,
+  film: ['head_conv'],
+  pretrainSteps: 600,
+  pretrainBatchSize: 32,
+  pretrainLearningRate: 2e-3,
+  pretrainSeed: 1,
+  learningRate: 1e-3,
+  batchSize: 64,
+  observeEvery: 10,
+  topK: 20,
+  nmsIou: 0.6,
+  scoreThreshold: 0.01,
+  cacheDir: null,
+  retrain: false,
+} as DetectionSettings);
+
+export const DETECTION_OPTIONS: TaskOption[] = [
+  { flags: '--train-scenes <n>', type: 'int', description: `scenes: training canvases (default ${DEFAULT_DETECTION_SETTINGS.trainScenes})` },
+  { flags: '--pool-scenes <n>', type: 'int', description: `scenes: held-out canvases, split per seed into the metric split and its twin (default ${DEFAULT_DETECTION_SETTINGS.poolScenes})` },
+  { flags: '--test-scenes <n>', type: 'int', description: `scenes: test canvases from the items' test set (default ${DEFAULT_DETECTION_SETTINGS.testScenes})` },
+  { flags: '--min-objects <n>', type: 'int', description: 'scenes: fewest objects per canvas (default 1)' },
+  { flags: '--max-objects <n>', type: 'int', description: 'scenes: most objects per canvas (default 6)' },
+  { flags: '--items <source>', type: 'string', description: 'scenes: embedded (Fashion-MNIST subset, default) | fashion-mnist (the full dataset)' },
+  { flags: '--scene-seed <n>', type: 'int', description: 'scenes: seed of the canvases (default 1)' },
+  { flags: '--pool-fraction <f>', type: 'float', description: 'coco: share of the training images held out for metric split + twin (default 0.3)' },
+  { flags: '--image-size <n>', type: 'int', description: 'detector input side, a multiple of 4 (default 96)' },
+  { flags: '--channels <n>', type: 'int', description: 'input channels, 1 or 3 (default: 1 for scenes, 3 for coco)' },
+  { flags: '--filters <list>', type: 'list', description: 'filters of the four trunk blocks (default 16,32,32,32)' },
+  { flags: '--head-filters <n>', type: 'int', description: 'filters of the 3x3 head conv (default 32)' },
+  { flags: '--film <layers>', type: 'list', description: 'FiLM layers adapted with the 1x1 head (default head_conv; earlier ones make metric calls costlier)' },
+  { flags: '--pretrain-steps <n>', type: 'int', description: `pretraining steps (default ${DEFAULT_DETECTION_SETTINGS.pretrainSteps})` },
+  { flags: '--pretrain-batch-size <n>', type: 'int', description: 'pretraining batch size (default 32)' },
+  { flags: '--pretrain-lr <rate>', type: 'float', description: 'pretraining Adam learning rate (default 2e-3)' },
+  { flags: '--pretrain-seed <n>', type: 'int', description: 'seed of the detector weights and pretraining (default 1; run seeds vary the finetune)' },
+  { flags: '--lr <rate>', type: 'float', description: 'finetune Adam learning rate (default 1e-3)' },
+  { flags: '--batch-size <n>', type: 'int', description: 'finetune batch size (default 64)' },
+  { flags: '--observe-every <n>', type: 'int', description: 'steps between observation rounds (default 10)' },
+  { flags: '--top-k <n>', type: 'int', description: 'decoding: peaks kept per image (default 20)' },
+  { flags: '--nms-iou <t>', type: 'float', description: 'decoding: class-wise NMS IoU threshold (default 0.6)' },
+  { flags: '--score-threshold <s>', type: 'float', description: 'decoding: lowest score kept (default 0.01)' },
+  { flags: '--cache-dir <dir>', type: 'string', description: 'where scenes and pretrained detectors are kept (default $METRICOPT_CACHE/detection or ~/.cache/metricopt/detection)' },
+  { flags: '--retrain', type: 'boolean', description: 'pretrain again and replace the cached detector' },
+];
+
+/** The settings of a run: defaults, then the CLI's; a bad value is a UsageError naming the flag. */
+export function resolveDetectionSettings(config: Pick<BenchConfig, 'dataset' | 'steps' | 'options'>): DetectionSettings {
+  const o = config.options;
+  const s: DetectionSettings = { ...DEFAULT_DETECTION_SETTINGS, filters: [...DEFAULT_DETECTION_SETTINGS.filters], film: [...DEFAULT_DETECTION_SETTINGS.film] };
+  if (config.steps !== undefined) s.steps = config.steps;
+  const num = (key: string, check: (v: number) => boolean, expected: string): number | undefined => {
+    const v = o[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !check(v)) throw new UsageError(`--${kebab(key)} expects ${expected}, got ${String(v)}`);
+    return v;
+  };
+  const posInt = (v: number) => Number.isInteger(v) && v >= 1;
+  const int0 = (v: number) => Number.isInteger(v) && v >= 0;
+  s.trainScenes = num('trainScenes', posInt, 'a positive integer') ?? s.trainScenes;
+  s.poolScenes = num('poolScenes', (v) => Number.isInteger(v) && v >= 2, 'an integer ≥ 2') ?? s.poolScenes;
+  s.testScenes = num('testScenes', posInt, 'a positive integer') ?? s.testScenes;
+  s.minObjects = num('minObjects', int0, 'an integer ≥ 0') ?? s.minObjects;
+  s.maxObjects = num('maxObjects', posInt, 'a positive integer') ?? s.maxObjects;
+  if (s.maxObjects < s.minObjects) throw new UsageError(`--max-objects (${s.maxObjects}) must be at least --min-objects (${s.minObjects})`);
+  s.sceneSeed = num('sceneSeed', Number.isInteger, 'an integer') ?? s.sceneSeed;
+  s.poolFraction = num('poolFraction', (v) => v > 0 && v < 1, 'a fraction in (0, 1)') ?? s.poolFraction;
+  s.imageSize = num('imageSize', (v) => posInt(v) && v % 4 === 0, 'a positive multiple of 4') ?? s.imageSize;
+  const channels = num('channels', (v) => v === 1 || v === 3, '1 or 3');
+  if (channels !== undefined) s.channels = channels as 1 | 3;
+  s.headFilters = num('headFilters', posInt, 'a positive integer') ?? s.headFilters;
+  s.pretrainSteps = num('pretrainSteps', int0, 'an integer ≥ 0') ?? s.pretrainSteps;
+  s.pretrainBatchSize = num('pretrainBatchSize', posInt, 'a positive integer') ?? s.pretrainBatchSize;
+  s.pretrainLearningRate = num('pretrainLr', (v) => v > 0, 'a positive number') ?? s.pretrainLearningRate;
+  s.pretrainSeed = num('pretrainSeed', Number.isInteger, 'an integer') ?? s.pretrainSeed;
+  s.learningRate = num('lr', (v) => v > 0, 'a positive number') ?? s.learningRate;
+  s.batchSize = num('batchSize', posInt, 'a positive integer') ?? s.batchSize;
+  s.observeEvery = num('observeEvery', posInt, 'a positive integer') ?? s.observeEvery;
+  s.topK = num('topK', posInt, 'a positive integer') ?? s.topK;
+  s.nmsIou = num('nmsIou', (v) => v >= 0 && v <= 1, 'a number in [0, 1]') ?? s.nmsIou;
+  s.scoreThreshold = num('scoreThreshold', (v) => v >= 0 && v < 1, 'a number in [0, 1)') ?? s.scoreThreshold;
+  if (o.items !== undefined) {
+    if (o.items !== 'embedded' && o.items !== 'fashion-mnist') throw new UsageError(`--items expects embedded or fashion-mnist, got ${String(o.items)}`);
+    s.items = o.items;
+  }
+  if (o.filters !== undefined) {
+    const f = (o.filters as string[]).map(Number);
+    if (f.length !== 4 || !f.every(posInt)) throw new UsageError(`--filters expects four positive integers like 16,32,32,32, got ${String(o.filters)}`);
+    s.filters = f;
+  }
+  if (o.film !== undefined) {
+    const film = o.film as string[];
+    if (film.length === 0) throw new UsageError('--film expects at least one layer name');
+    s.film = [...film];
+  }
+  if (o.cacheDir !== undefined) s.cacheDir = String(o.cacheDir);
+  if (o.retrain !== undefined) s.retrain = o.retrain === true;
+  return s;
+}
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

@@ -1,0 +1,35 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Probabilities are kept in [ε, 1 − ε] before the logs, as CenterNet's reference does. */
+const EPS = 1e-4;
+
+export interface FocalLossOptions {
+  /** Focusing exponent on the predicted probability (default 2). */
+  alpha?: number;
+  /** Penalty reduction near centres: negatives weigh (1 − target)^beta (default 4). */
+  beta?: number;
+}
+
+/**
+ * CenterNet's penalty-reduced pixel-wise focal loss, summed over every cell and class and divided by
+ * the number of centres (cells where the target is exactly 1; at least 1):
+ * `−Σ_pos (1−p)^α log p − Σ_neg (1−y)^β p^α log(1−p)`, with `p = sigmoid(logits)`.
+ *
+ * ```ts
+ * const loss = centerNetFocalLoss(logits, heatmap);   // scalar
+ * ```
+ */
+export function centerNetFocalLoss(logits: tf.Tensor, heatmap: tf.Tensor, options: FocalLossOptions = {}): tf.Scalar {
+  const alpha = options.alpha ?? 2;
+  const beta = options.beta ?? 4;
+  return tf.tidy(() => {
+    const p = tf.clipByValue(tf.sigmoid(logits), EPS, 1 - EPS);
+    const pos = tf.cast(tf.equal(heatmap, 1), 'float32');
+    const neg = tf.sub(1, pos);
+    const posLoss = tf.mul(tf.mul(tf.pow(tf.sub(1, p), alpha), tf.log(p)), pos);
+    const negWeight = tf.mul(tf.pow(tf.sub(1, heatmap), beta), tf.pow(p, alpha));
+    const negLoss = tf.mul(tf.mul(negWeight, tf.log(tf.sub(1, p))), neg);
+    const count = tf.maximum(tf.sum(pos), 1);
+    return tf.div(tf.neg(tf.add(tf.sum(posLoss), tf.sum(negLoss))), count) as tf.Scalar;
+  });
+}
