@@ -17,6 +17,7 @@ export {
 export { BatchSampler, type BatchSamplerState } from './batch-sampler.js';
 export { CheckpointStore, CHECKPOINT_VERSION } from './checkpoint.js';
 export { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
+export { saveModel, loadModel, fileHandler, MODEL_JSON, MODEL_WEIGHTS } from './model-io.js';
 export { finetune, evaluateMetric } from './finetune.js';
 export {
   FINETUNE_MODES, type FinetuneMode, type FinetuneOptions, type FinetuneResult, type LossFn, type RoundInfo,
