@@ -3,11 +3,16 @@ import type { CliIo } from './program.js';
 import { listTasks, type BenchConfig } from './registry.js';
 import { createReporter } from './reporter.js';
 import type { BenchResult } from './results.js';
-import { formatResultsTable } from './results-table.js';
+import { formatTableAndComparison, recordBackend } from './report/console-summary.js';
+import { writeReport } from './report/write-report.js';
 import { writeResultsJson } from './write-results.js';
 
-/** Runs every registered task that declares demo settings, prints one table per task, and optionally writes `<out>/<task>/results.json`. */
-export async function runDemo(io: CliIo, out?: string): Promise<BenchResult[]> {
+/**
+ * Runs every registered task that declares demo settings and prints one table per task with its
+ * paired comparison. With `out`, writes `<out>/<task>/results.json` and `<out>/<task>/report.html`
+ * as each task finishes, then `<out>/report.html`: every task on one page.
+ */
+export async function runDemo(io: CliIo, out?: string, options: { backend?: string } = {}): Promise<BenchResult[]> {
   const reporter = createReporter(io.stderr);
   const all: BenchResult[] = [];
   for (const task of listTasks()) {
@@ -24,10 +29,17 @@ export async function runDemo(io: CliIo, out?: string): Promise<BenchResult[]> {
     if (metric !== undefined) config.metric = metric;
     if (demo.steps !== undefined) config.steps = demo.steps;
     reporter.log(`demo: ${task.name} (${task.description})`);
-    const results = await task.run(config, reporter);
-    if (out !== undefined) reporter.log(`wrote ${await writeResultsJson(join(out, task.name), results)}`);
-    io.stdout.write(`${formatResultsTable(results)}\n\n`);
+    const ran = await task.run(config, reporter);
+    const results = options.backend === undefined ? ran : recordBackend(ran, options.backend);
+    if (out !== undefined) {
+      reporter.log(`wrote ${await writeResultsJson(join(out, task.name), results)}`);
+      reporter.log(`wrote ${(await writeReport(join(out, task.name), results)).html}`);
+    }
+    io.stdout.write(`${formatTableAndComparison(results)}\n`);
     all.push(results);
+  }
+  if (out !== undefined && all.length > 0) {
+    reporter.log(`wrote ${(await writeReport(out, all, { title: 'MetricOpt demo report' })).html}`);
   }
   return all;
 }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -104,10 +104,14 @@ describe('metricopt bench synthetic --json', () => {
       }
       expect(results.methods.metricopt!.runs[0]!.steps).toBe(20);
       expect(validateBenchResult(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')))).toEqual(results);
+      expect(typeof results.backend).toBe('string');
+      expect(await readFile(join(out, 'report.html'), 'utf8')).toMatch(/<svg[\s\S]*weighted-ce/);
+      expect(await readdir(join(out, 'charts'))).toContain('synthetic-final.png');
     } finally {
       await rm(out, { recursive: true, force: true });
     }
-  });
+    // a small bench plus the report (vega and sharp load on first use): seconds on a busy 2-core machine
+  }, 60_000);
 });
 
 describe('metricopt eval', () => {

@@ -13,7 +13,8 @@ import { commaList, positiveInt } from './cli-parsers.js';
 import { addEvalCommand } from './eval-command.js';
 import { knownTaskNames, listTasks, type BenchTask } from './registry.js';
 import { createReporter } from './reporter.js';
-import { formatResultsTable } from './results-table.js';
+import { formatTableAndComparison, recordBackend } from './report/console-summary.js';
+import { writeReport } from './report/write-report.js';
 import { registerBuiltinTasks } from './tasks/index.js';
 import { writeResultsJson } from './write-results.js';
 
@@ -85,10 +86,10 @@ export function createProgram(io: CliIo): Command {
   program
     .command('demo')
     .description('every task with a small budget on embedded or generated data: metric before/after per method')
-    .option('--out <dir>', 'write <dir>/<task>/results.json')
+    .option('--out <dir>', 'write <dir>/<task>/results.json and report.html, and <dir>/report.html for all tasks')
     .action(async (opts: { out?: string }) => {
-      await initBackendQuietly(io);
-      await runDemo(io, opts.out);
+      const backend = await initBackendQuietly(io);
+      await runDemo(io, opts.out, { backend });
     });
 
   return program;
@@ -104,7 +105,7 @@ function addTaskCommand(bench: Command, task: BenchTask, io: CliIo): void {
     .option('--methods <list>', `comma-separated, of: ${(task.methods ?? task.defaultMethods).join(', ')}`, commaList, [...task.defaultMethods])
     .option('--seeds <n>', 'number of seeds (seeds 1..n)', positiveInt, DEFAULT_SEEDS)
     .option('--steps <n>', 'finetune steps per run (task default when omitted)', positiveInt)
-    .option('--out <dir>', 'write <dir>/results.json')
+    .option('--out <dir>', 'write <dir>/results.json, <dir>/report.html and <dir>/charts/*.png')
     .option('--json', 'print the results as one JSON object on stdout (progress on stderr)');
   for (const option of task.options) {
     const o = new Option(option.flags, option.description);
@@ -128,11 +129,14 @@ function addTaskCommand(bench: Command, task: BenchTask, io: CliIo): void {
       if (opts[key] !== undefined) taskOptions[key] = opts[key];
     }
     const config = resolveBenchConfig(task, opts, taskOptions);
-    await initBackendQuietly(io);
+    const backend = await initBackendQuietly(io);
     const reporter = createReporter(io.stderr);
-    const results = await task.run(config, reporter);
-    if (opts.out !== undefined) reporter.log(`wrote ${await writeResultsJson(opts.out, results)}`);
-    io.stdout.write(opts.json ? `${JSON.stringify(results)}\n` : `${formatResultsTable(results)}\n`);
+    const results = recordBackend(await task.run(config, reporter), backend);
+    if (opts.out !== undefined) {
+      reporter.log(`wrote ${await writeResultsJson(opts.out, results)}`);
+      reporter.log(`wrote ${(await writeReport(opts.out, results)).html}`);
+    }
+    io.stdout.write(opts.json ? `${JSON.stringify(results)}\n` : formatTableAndComparison(results));
   });
 }
 
@@ -142,8 +146,9 @@ function metricOption(task: BenchTask): Option {
   return o;
 }
 
-/** Loads a backend before a bench and says which, on stderr. */
-async function initBackendQuietly(io: CliIo): Promise<void> {
+/** Loads a backend before a bench and says which, on stderr; resolves to its name. */
+async function initBackendQuietly(io: CliIo): Promise<string> {
   const report = await initBackend();
   io.stderr.write(`backend: ${report.name}\n`);
+  return report.name;
 }
