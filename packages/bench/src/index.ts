@@ -60,3 +60,4 @@ export {
 } from './tasks/synthetic/gaussian-mixture.js';
 export { makeSyntheticSplits, DEFAULT_SPLIT_SIZES, type SplitSizes, type SyntheticSplits } from './tasks/synthetic/synthetic-splits.js';
 export { pretrainCrossEntropy, type PretrainOptions } from './tasks/synthetic/pretrain.js';
+export * from './report/index.js';

@@ -14,6 +14,7 @@ import {
 } from '@metricopt/core';
 import type { BenchReporter } from './reporter.js';
 import type { ResultsBuilder, RunRecord } from './results.js';
+import { curveFromHistory } from './report/curve.js';
 
 /** A benchmarked method: a finetune mode and, optionally, its own loss (e.g. class-weighted CE). */
 export interface BenchMethod {
@@ -114,6 +115,7 @@ export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]
           trustMean: run.trustMean,
           timings: { metricSeconds: run.timings.metricSeconds, valueSeconds: run.timings.valueSeconds, trunkSeconds: run.timings.trunkSeconds },
           bestStep: run.best?.step ?? null,
+          curve: curveFromHistory(run.history, method.mode === 'es' ? { roundEvery: observeEvery } : {}),
           ...options.extra,
         };
         if (evaluation.metric) record.metricSplitAfter = await evaluateMetric(model, metric, evaluation.metric);
