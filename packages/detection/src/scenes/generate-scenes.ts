@@ -53,9 +53,9 @@ const PLACEMENT_TRIES = 20;
  * classes (id = class + 1). The same items, options and seed give the same scenes.
  *
  * ```ts
- * const mini = await loadEmbedded();
- * const scenes = generateScenes({ ...mini.train, classNames: mini.classNames }, { count: 100, seed: 1 });
- * scenes.gt.annotations[0];   // { id: 1, image_id: 1, category_id: 8, bbox: [31, 12, 26, 30], area: 611, iscrowd: 0 }
+ * const items = await sceneItems('embedded');
+ * const scenes = generateScenes(items.train, { count: 100, seed: 1 });
+ * scenes.gt.annotations[0];   // { id: 1, image_id: 1, category_id: 5, bbox: [68, 60, 22, 33], area: 583, iscrowd: 0 }
  * ```
  */
 export function generateScenes(items: SceneItems, options: SceneOptions): Scenes {

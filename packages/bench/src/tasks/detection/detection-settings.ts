@@ -35,6 +35,12 @@ export interface DetectionSettings {
   learningRate: number;
   batchSize: number;
   observeEvery: number;
+  /** MetricOpt's knobs (null: finetune's defaults, METHOD.md): λ, σ, K antithetic pairs. */
+  lambda: number | null;
+  sigma: number | null;
+  perturbations: number | null;
+  /** Added to every run seed (`--seeds 3 --seed-offset 100` runs 101–103: tune apart from the reported seeds). */
+  seedOffset: number;
   /** Decoding: peaks kept per image, class-wise NMS IoU, score floor. */
   topK: number;
   nmsIou: number;
@@ -67,6 +73,10 @@ export const DEFAULT_DETECTION_SETTINGS: Readonly<DetectionSettings> = Object.fr
   learningRate: 1e-3,
   batchSize: 64,
   observeEvery: 10,
+  lambda: null,
+  sigma: null,
+  perturbations: null,
+  seedOffset: 0,
   topK: 20,
   nmsIou: 0.6,
   scoreThreshold: 0.01,
@@ -95,6 +105,10 @@ export const DETECTION_OPTIONS: TaskOption[] = [
   { flags: '--lr <rate>', type: 'float', description: 'finetune Adam learning rate (default 1e-3)' },
   { flags: '--batch-size <n>', type: 'int', description: 'finetune batch size (default 64)' },
   { flags: '--observe-every <n>', type: 'int', description: 'steps between observation rounds (default 10)' },
+  { flags: '--lambda <l>', type: 'float', description: 'MetricOpt: weight of the norm-matched value gradient (default 3)' },
+  { flags: '--sigma <s>', type: 'float', description: 'perturbation size in normalised coordinates (default 0.1)' },
+  { flags: '--perturbations <k>', type: 'int', description: 'K antithetic pairs per round, 2K + 1 metric calls (default 4)' },
+  { flags: '--seed-offset <n>', type: 'int', description: 'added to every seed: tune on 101–103 (--seed-offset 100), report 1–3 (default 0)' },
   { flags: '--top-k <n>', type: 'int', description: 'decoding: peaks kept per image (default 20)' },
   { flags: '--nms-iou <t>', type: 'float', description: 'decoding: class-wise NMS IoU threshold (default 0.6)' },
   { flags: '--score-threshold <s>', type: 'float', description: 'decoding: lowest score kept (default 0.01)' },
@@ -134,6 +148,10 @@ export function resolveDetectionSettings(config: Pick<BenchConfig, 'dataset' | '
   s.learningRate = num('lr', (v) => v > 0, 'a positive number') ?? s.learningRate;
   s.batchSize = num('batchSize', posInt, 'a positive integer') ?? s.batchSize;
   s.observeEvery = num('observeEvery', posInt, 'a positive integer') ?? s.observeEvery;
+  s.lambda = num('lambda', (v) => v >= 0, 'a number ≥ 0') ?? s.lambda;
+  s.sigma = num('sigma', (v) => v > 0, 'a positive number') ?? s.sigma;
+  s.perturbations = num('perturbations', posInt, 'a positive integer') ?? s.perturbations;
+  s.seedOffset = num('seedOffset', int0, 'an integer ≥ 0') ?? s.seedOffset;
   s.topK = num('topK', posInt, 'a positive integer') ?? s.topK;
   s.nmsIou = num('nmsIou', (v) => v >= 0 && v <= 1, 'a number in [0, 1]') ?? s.nmsIou;
   s.scoreThreshold = num('scoreThreshold', (v) => v >= 0 && v < 1, 'a number in [0, 1)') ?? s.scoreThreshold;

@@ -52,7 +52,25 @@ describe('detection task', () => {
     expect(new Set(runs.map((r) => r.metricCalls)).size).toBe(1);
     for (const r of runs) for (const v of [r.before, r.after, r.metricSplitAfter, r.twinAfter]) expect(v).toBeGreaterThanOrEqual(0);
     expect(tf.memory().numTensors).toBe(tensors);
-  });
+  }, 60_000);
+
+  it('runs on a COCO directory (train/ and test/ with annotations.json and images/)', async () => {
+    const { generateScenes, sceneItems, writeScenes } = await import('@metricopt/detection');
+    const items = await sceneItems('embedded');
+    const dir = join(cacheDir, 'coco');
+    await writeScenes(generateScenes(items.train, { count: 20, seed: 1 }), join(dir, 'train'));
+    await writeScenes(generateScenes(items.test, { count: 6, seed: 2 }), join(dir, 'test'));
+    const config = {
+      task: 'detection', dataset: 'coco', dataDir: dir, metric: 'ap50', methods: ['loss', 'es'], seeds: [1], steps: 2,
+      options: { ...tiny(), channels: 1, imageSize: 48 },
+    };
+    const tensors = tf.memory().numTensors;
+    const result = await runDetection(config, silentReporter);
+    expect(result.metric.name).toBe('coco-ap50');
+    // 30% of 20 training images are the pool: metric split and twin of 3 each; test is the 6 test images.
+    expect(result.methods.loss!.runs[0]).toMatchObject({ trainCount: 14, metricCount: 3, twinCount: 3, testCount: 6 });
+    expect(tf.memory().numTensors).toBe(tensors);
+  }, 60_000);
 
   it('rejects an unknown metric or dataset, and coco without --data-dir', async () => {
     const base = { task: 'detection', dataset: 'scenes', methods: ['loss'], seeds: [1], steps: 2, options: tiny() };

@@ -99,14 +99,19 @@ export async function runDetection(config: BenchConfig, reporter: BenchReporter)
       task: 'detection',
       dataset: config.dataset,
       metric: { name: metric.name, higherIsBetter: true },
-      settings: { ...settings, seeds: config.seeds, methods: config.methods, numClasses, paramCount: params.size },
+      settings: { ...settings, seeds: config.seeds.map((s) => s + settings.seedOffset), methods: config.methods, numClasses, paramCount: params.size },
     });
     const catalog: Record<string, BenchMethod> = {};
     for (const name of config.methods) catalog[name] = { mode: DETECTION_METHODS[name]!.mode, loss: centerNetLoss(lossOptions) };
 
     const poolCount = data.pool.imageIds.length;
     const half = Math.floor(poolCount / 2);
-    for (const seed of config.seeds) {
+    const knobs = {
+      ...(settings.lambda !== null ? { lambda: settings.lambda } : {}),
+      ...(settings.sigma !== null ? { sigma: settings.sigma } : {}),
+      ...(settings.perturbations !== null ? { perturbations: settings.perturbations } : {}),
+    };
+    for (const seed of config.seeds.map((s) => s + settings.seedOffset)) {
       const order = new Rng(seed).permutation(poolCount);
       const part = (rows: Int32Array): Split => {
         const split = tf.tidy(() => ({ x: tf.gather(poolX, tf.tensor1d(rows, 'int32')), y: tf.tensor1d(Float32Array.from(rows, (r) => offsets[0]! + r)) }));
@@ -126,7 +131,7 @@ export async function runDetection(config: BenchConfig, reporter: BenchReporter)
         evaluation: { test, metric: metricSplit, twin },
         steps: settings.steps,
         optimizer: () => tf.train.adam(settings.learningRate),
-        finetune: { batchSize: settings.batchSize, observeEvery: settings.observeEvery },
+        finetune: { batchSize: settings.batchSize, observeEvery: settings.observeEvery, ...knobs },
         before,
         extra: {
           pretrainCached: entry.cached,
