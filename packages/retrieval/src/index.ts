@@ -21,6 +21,7 @@ export { MPerClassSampler, type MPerClassOptions, type MPerClassState } from './
 export { mPerClassSplit, groupedLoss, type MPerClassSplitOptions } from './samplers/m-per-class-split.js';
 // Embedding models: a core backbone + projection + L2 normalisation, FiLM points kept.
 export { L2Normalize } from './models/l2-normalize.js';
+export { Ungroup } from './models/ungroup.js';
 export {
   buildEmbeddingModel, embeddingParams, embeddingFilmPoints, EMBEDDING_ARCHITECTURES,
   type EmbeddingModelOptions, type EmbeddingArchitecture, type EmbeddingFilm,

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError, MetricOptError, describe } from '@metricopt/core';
+import { Ungroup } from './ungroup.js';
 
 /** A model cut at a layer: `head(trunk(x))` computes `model(x)`, sharing its layers (and weights). */
 export interface CutEmbeddingModel {
@@ -15,8 +16,10 @@ export interface CutEmbeddingModel {
  * Cuts an embedding model at the input of `layer` (e.g. its last FiLM point) into a trunk, run
  * once over every split, and a head that finetuning adapts on those cached features (METHOD.md
  * §1). The layers from `layer` to the output must form a chain (FiLM → pooling → projection →
- * L2 normalisation does). The head also accepts features with extra leading axes ([b, M, F]):
- * every head layer acts on the last axis.
+ * L2 normalisation does). With `grouped: true` the head starts with an Ungroup layer, so it also
+ * takes the rows of mPerClassSplit ([b, M, ...features] → b·M embeddings); give finetune its
+ * parameters with `embeddingParams(head, film, { boundary: false })` then, so the whole head runs
+ * on the cached features.
  *
  * ```ts
  * const { trunk, head, dispose } = cutEmbeddingModel(model, 'block3_film');
@@ -25,7 +28,7 @@ export interface CutEmbeddingModel {
  * dispose();                // then model.dispose() frees every weight
  * ```
  */
-export function cutEmbeddingModel(model: tfl.LayersModel, layer: string): CutEmbeddingModel {
+export function cutEmbeddingModel(model: tfl.LayersModel, layer: string, options: { grouped?: boolean } = {}): CutEmbeddingModel {
   const fn = 'cutEmbeddingModel';
   if (!(model instanceof tfl.LayersModel) || model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new InvalidArgumentError(fn, 'model', 'a tf.LayersModel with one input and one output', describe(model));
@@ -47,7 +50,7 @@ export function cutEmbeddingModel(model: tfl.LayersModel, layer: string): CutEmb
   }
   const trunk = tfl.model({ inputs: model.inputs, outputs: cut, name: `${model.name}_trunk` });
   const input = tfl.input({ shape: cut.shape.slice(1) as number[], name: `${layer}_features` });
-  let x: tfl.SymbolicTensor = input;
+  let x: tfl.SymbolicTensor = options.grouped === true ? (new Ungroup({ name: `${layer}_ungroup` }).apply(input) as tfl.SymbolicTensor) : input;
   for (const l of chain) x = l.apply(x) as tfl.SymbolicTensor;
   const head = tfl.model({ inputs: input, outputs: x, name: `${model.name}_head` });
   head.setUserDefinedMetadata({ ...(model.getUserDefinedMetadata() ?? {}) });

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, headParams } from '@metricopt/core';
+import { Rng, headParams, splitModel } from '@metricopt/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrPretrainEmbedding } from '../cache/pretrained-cache.js';
 import { contrastiveLoss } from '../losses/contrastive-loss.js';
@@ -90,15 +90,21 @@ describe('buildEmbeddingModel', () => {
       const parts = cut.head.predict(features) as tf.Tensor;
       const close = tf.tidy(() => tf.max(tf.abs(tf.sub(whole, parts))).dataSync()[0]!);
       expect(close).toBeLessThan(1e-5);
-      if (features.rank === 2) {
-        const grouped = embeddingParams(cut.head);
-        expect(grouped.boundary).toBe(layer);
-        const rank3 = tf.tidy(() => cut.head.apply(tf.reshape(features, [2, 3, -1])) as tf.Tensor);
-        expect(rank3.shape).toEqual([2, 3, options.dim]);
-        const same = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.reshape(rank3, [6, -1]), parts))).dataSync()[0]!);
-        expect(same).toBeLessThan(1e-5);
-        rank3.dispose();
-      }
+      // A grouped head takes rows of 3 samples ([2, 3, ...features]) and gives their 6 embeddings.
+      const grouped = cutEmbeddingModel(model, layer, { grouped: true });
+      // As finetune runs it: core's splitModel with no boundary (model.predict checks the input rank).
+      const asFinetune = splitModel(grouped.head, null);
+      const rows = tf.tidy(() => asFinetune.head(tf.reshape(features, [2, 3, ...features.shape.slice(1)])));
+      expect(rows.shape).toEqual([6, options.dim]);
+      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(rows, parts))).dataSync()[0]!)).toBeLessThan(1e-5);
+      const flat = grouped.head.predict(features) as tf.Tensor;
+      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(flat, parts))).dataSync()[0]!)).toBeLessThan(1e-5);
+      const free = embeddingParams(grouped.head, 'last', { boundary: false });
+      expect([free.boundary, free.size]).toEqual([null, embeddingParams(cut.head).size]);
+      expect(embeddingParams(cut.head).boundary).toBe(layer);
+      tf.dispose([rows, flat]);
+      asFinetune.dispose();
+      grouped.dispose();
       tf.dispose([x, whole, features, parts]);
       cut.dispose();
       model.dispose();

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { InvalidArgumentError, combineViews, describe, filmAdapters, headParams, type ParamView } from '@metricopt/core';
+import { InvalidArgumentError, ParamView, combineViews, describe, filmAdapters, headParams } from '@metricopt/core';
 import { smallCnn, smallResNet, type Backbone } from '@metricopt/core/backbones';
 import { L2Normalize } from './l2-normalize.js';
 
@@ -77,7 +77,9 @@ export type EmbeddingFilm = 'last' | 'none' | readonly string[];
 /**
  * φ of an embedding model (or of its head after cutEmbeddingModel): the projection's kernel and
  * bias plus the FiLM adapters `film` picks (by default the last feature layer's). The boundary is
- * the first of them: everything below is frozen.
+ * the first of them: everything below is frozen. With `boundary: false` the view has none, so
+ * finetune runs the whole model on its inputs: for a grouped head (cutEmbeddingModel) whose
+ * inputs already are the cached features.
  *
  * ```ts
  * const params = embeddingParams(model);   // projection 64·64 + 64, block3_film 2·64
@@ -85,7 +87,7 @@ export type EmbeddingFilm = 'last' | 'none' | readonly string[];
  * params.boundary;   // 'block3_film'
  * ```
  */
-export function embeddingParams(model: tfl.LayersModel, film: EmbeddingFilm = 'last'): ParamView {
+export function embeddingParams(model: tfl.LayersModel, film: EmbeddingFilm = 'last', options: { boundary?: boolean } = {}): ParamView {
   const fn = 'embeddingParams';
   const head = headParams(model, { layer: 'projection' });
   const points = embeddingFilmPoints(model);
@@ -103,5 +105,13 @@ export function embeddingParams(model: tfl.LayersModel, film: EmbeddingFilm = 'l
   } else {
     throw new InvalidArgumentError(fn, 'film', "'last', 'none' or FiLM layer names", describe(film));
   }
-  return names.length === 0 ? head : combineViews(head, filmAdapters(model, { layers: names }));
+  const view = names.length === 0 ? head : combineViews(head, filmAdapters(model, { layers: names }));
+  if (options.boundary !== false) return view;
+  const entries = view.segments.map((s, i) => ({
+    variable: view.variables[i]!,
+    kind: s.kind,
+    ...(s.layer === undefined ? {} : { layer: s.layer }),
+    ...(s.depth === undefined ? {} : { depth: s.depth }),
+  }));
+  return new ParamView(entries, null);
 }

@@ -15,14 +15,16 @@ export interface MPerClassSplitOptions {
  * uniformly, so a batch of b rows carries b·M samples with M − 1 positives each, where b·M
  * random samples from hundreds of classes would have almost none. Each grouping shuffles every
  * class and cuts it into groups of M (a class with fewer than M samples is topped up with
- * repeats); `groupings` such passes are stacked. The caller disposes the tensors. Pair it with
- * groupedLoss, which flattens [b, M, D] outputs for a pairwise loss; the head layers act on the
- * last axis, so they take [b, M, F] as they are.
+ * repeats); `groupings` such passes are stacked. The caller disposes the tensors. The model must
+ * take such rows — a head cut with `cutEmbeddingModel(model, layer, { grouped: true })` does —
+ * and the loss must flatten them: groupedLoss.
  *
  * ```ts
+ * const { head } = cutEmbeddingModel(model, 'block3_film', { grouped: true });
  * const grouped = mPerClassSplit(train, { samplesPerClass: 4, groupings: 4, rng: new Rng(1) });
  * grouped.x.shape;   // [G, 4, 64]
- * await finetune({ ..., data: { train: grouped, metric }, batchSize: 32, loss: groupedLoss(contrastiveLoss()) });   // 128 samples a step
+ * await finetune({ model: head, params: embeddingParams(head, 'last', { boundary: false }), data: { train: grouped, metric },
+ *   batchSize: 32, loss: groupedLoss(contrastiveLoss()), ... });   // 128 samples a step
  * ```
  */
 export function mPerClassSplit(split: Split, options: MPerClassSplitOptions): Split {
@@ -66,8 +68,8 @@ export function mPerClassSplit(split: Split, options: MPerClassSplitOptions): Sp
 }
 
 /**
- * A pairwise loss that also takes grouped batches: outputs [b, M, D] and labels [b, M] are
- * flattened to [b·M, D] and [b·M] first (plain [n, D] batches pass through).
+ * A pairwise loss that also takes grouped batches: outputs [b, M, D] become [b·M, D] and labels
+ * [b, M] become [b·M] (a grouped head's outputs are flat already; plain batches pass through).
  *
  * ```ts
  * const loss = groupedLoss(smoothApLoss());
@@ -77,7 +79,7 @@ export function groupedLoss(loss: LossFn): LossFn {
   if (typeof loss !== 'function') throw new InvalidArgumentError('groupedLoss', 'loss', 'a LossFn', describe(loss));
   return (outputs, targets) =>
     tf.tidy(() => {
-      if (outputs.rank <= 2) return loss(outputs, targets);
+      if (outputs.rank <= 2 && targets.rank <= 1) return loss(outputs, targets);
       const d = outputs.shape[outputs.rank - 1]!;
       return loss(tf.reshape(outputs, [-1, d]), tf.reshape(targets, [-1]));
     });

@@ -68,6 +68,9 @@ describe('retrieval bench task', () => {
     const strip = ({ seed, before, after, metricSplitAfter, twinAfter }: Record<string, unknown>) => ({ seed, before, after, metricSplitAfter, twinAfter });
     expect(strip(second.methods.loss!.runs[0]!)).toEqual(strip(first.methods.loss!.runs[0]!));
     expect(strip(second.methods['smooth-ap']!.runs[0]!)).toEqual(strip(first.methods['smooth-ap']!.runs[0]!));
+    // Another FiLM layer: the trunk ends below it, φ = projection + its 2·4 values; the pretrained model is reused.
+    const deeper = await runRetrieval(tiny(['loss'], { options: { ...tiny([]).options, film: ['block2'] } }), silentReporter);
+    expect([deeper.methods.loss!.runs[0]!.paramCount, deeper.methods.loss!.runs[0]!.pretrainCached]).toEqual([8 * 8 + 8 + 2 * 4, true]);
     expect(tf.memory().numTensors).toBe(tensors);
   });
 

@@ -97,9 +97,8 @@ export async function runRetrieval(config: BenchConfig, reporter: BenchReporter)
     const owned: tf.Tensor[] = [];
     let cut: ReturnType<typeof cutEmbeddingModel> | null = null;
     try {
-      const points = embeddingFilmPoints(model);
-      const film = settings.film === 'none' ? 'projection' : settings.film === 'last' ? points[points.length - 1]! : `${settings.film[0]}`;
-      cut = cutEmbeddingModel(model, points.includes(film) || film === 'projection' ? film : `${film}_film`);
+      // A grouped head: it takes the M-per-class rows of the training split as well as flat splits.
+      cut = cutEmbeddingModel(model, cutLayer(embeddingFilmPoints(model), settings.film), { grouped: true });
       const featureStart = performance.now();
       reporter.begin(`seed ${seed} features`, 4, 'splits');
       const features = async (rows: Int32Array, step: number): Promise<Split> => {
@@ -120,7 +119,8 @@ export async function runRetrieval(config: BenchConfig, reporter: BenchReporter)
       const grouped = mPerClassSplit(train, { samplesPerClass: settings.samplesPerClass, groupings: settings.groupings, rng: rng.fork() });
       owned.push(grouped.x, grouped.y);
 
-      const params = embeddingParams(cut.head, settings.film);
+      // No boundary: the head's inputs are the cached trunk features already.
+      const params = embeddingParams(cut.head, settings.film, { boundary: false });
       const losses: Record<RetrievalLossKind, LossFn> = {
         pretrain: groupedLoss(pretrainLoss(settings)),
         'smooth-ap': groupedLoss(smoothApLoss()),
@@ -176,6 +176,16 @@ export async function runRetrieval(config: BenchConfig, reporter: BenchReporter)
     }
   }
   return builder.build();
+}
+
+/** Where the frozen trunk ends: the shallowest adapted FiLM layer, or the projection when no FiLM layer is adapted. */
+function cutLayer(points: string[], film: RetrievalSettings['film']): string {
+  if (film === 'none') return 'projection';
+  if (film === 'last') return points[points.length - 1] ?? 'projection';
+  const chosen = film.map((n) => (points.includes(n) ? n : `${n}_film`));
+  const unknown = chosen.find((n) => !points.includes(n));
+  if (unknown !== undefined) throw new UsageError(`--film expects FiLM layers of the model (${points.join(', ')}), got ${unknown}`);
+  return points.find((p) => chosen.includes(p))!;
 }
 
 function pretrainLoss(settings: RetrievalSettings): LossFn {
