@@ -18,6 +18,7 @@ export { BatchSampler, type BatchSamplerState } from './batch-sampler.js';
 export { CheckpointStore, CHECKPOINT_VERSION } from './checkpoint.js';
 export { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 export { saveModel, loadModel, fileHandler, MODEL_JSON, MODEL_WEIGHTS } from './model-io.js';
+export { loadOrPretrain, metricoptCacheDir, configKey, canonicalJson, dataFingerprint, isDirectory, writeDirAtomic, CACHE_ENV_VAR, PRETRAIN_INFO, type LoadOrPretrainOptions, type PretrainedEntry } from './pretrained-cache.js';
 export { finetune, evaluateMetric } from './finetune.js';
 export {
   FINETUNE_MODES, type FinetuneMode, type FinetuneOptions, type FinetuneResult, type LossFn, type RoundInfo,
