@@ -1,8 +1,10 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, evaluateMetric, type LossFn, type Metric, type Split } from '@metricopt/core';
 import {
   RETRIEVAL_DATASETS,
+  SYSTEM_FONT_DIRS,
   buildEmbeddingModel,
   cacheDir,
   contrastiveLoss,
@@ -31,7 +33,7 @@ import {
 } from '@metricopt/retrieval';
 import { UsageError } from '../../bench-config.js';
 import { runMethods, type BenchMethod } from '../../method-runner.js';
-import type { BenchConfig, BenchTask } from '../../registry.js';
+import type { BenchConfig, BenchTask, DemoSettings } from '../../registry.js';
 import type { BenchReporter } from '../../reporter.js';
 import { ResultsBuilder, type BenchResult } from '../../results.js';
 import { RETRIEVAL_DEFAULT_METHODS, RETRIEVAL_METHODS, type RetrievalLossKind } from './retrieval-methods.js';
@@ -295,13 +297,15 @@ export const retrievalTask: BenchTask = {
   methods: Object.keys(RETRIEVAL_METHODS),
   defaultMethods: RETRIEVAL_DEFAULT_METHODS,
   options: RETRIEVAL_OPTIONS,
-  demo: {
-    dataset: 'glyphs',
-    metric: 'recall@1',
-    methods: ['loss', 'metricopt', 'es', 'smooth-ap'],
-    seeds: [1],
-    steps: 60,
-    options: { glyphClasses: 120, glyphSamples: 12, pretrainSteps: 150 },
-  },
+  demo: demoSettings(),
   run: runRetrieval,
 };
+
+/** The demo renders glyphs where the machine has fonts, else it uses Fashion-MNIST (the embedded subset offline). */
+function demoSettings(): DemoSettings {
+  const common = { metric: 'recall@1', methods: ['loss', 'metricopt', 'es', 'smooth-ap'], seeds: [1], steps: 60 };
+  const hasFonts = SYSTEM_FONT_DIRS.some((dir) => existsSync(dir) && readdirSync(dir).length > 0);
+  return hasFonts
+    ? { ...common, dataset: 'glyphs', options: { glyphClasses: 120, glyphSamples: 12, pretrainSteps: 150 } }
+    : { ...common, dataset: 'fashion-mnist', options: { perClass: 200, pretrainSteps: 150 } };
+}
