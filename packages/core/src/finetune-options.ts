@@ -37,6 +37,12 @@ export interface RoundInfo {
   observation: ObservationRound;
 }
 
+/**
+ * Directions that guided exploration favours (all in δ): the loss gradient, V's gradient, the last round-to-round
+ * step, and (with `mixing: 'loss-prior'`) the slope of every loss group.
+ */
+export type GuideDirection = 'loss' | 'value' | 'step' | 'groups';
+
 export interface FinetuneOptions {
   model: LayersModel;
   params: ParamView;
@@ -62,6 +68,40 @@ export interface FinetuneOptions {
   select?: boolean;
   esLearningRate?: number;
   valueFunction?: import('./value/value-function.js').ValueFunction;
+  /** The local GP's options when finetune builds the value function itself (ignored with `valueFunction`). */
+  gp?: { window?: number; lengthscaleMultipliers?: number[]; noiseGrid?: number[]; differences?: 'centre' | 'antithetic'; reselectEvery?: number };
+  /** The trust gate's options when finetune builds the value function itself (warm-up comes from `warmupRounds`). */
+  trust?: { ref?: number; ema?: number; fixed?: number | null };
+  /**
+   * Guided exploration (default off): a share of every perturbation's variance goes to the span of
+   * the chosen directions at the round's centre (default ['loss', 'value']); E‖ε‖² is unchanged.
+   */
+  guide?: { share: number; directions?: GuideDirection[] };
+  /**
+   * V's ascent as its own step (default off: V is mixed into the loss gradient with λ): Adam on ∇δ V
+   * in δ with this step size at full trust, added to the loss optimizer's step. In mode `value` it is the only step.
+   */
+  valueStep?: { learningRate: number; beta1?: number };
+  /** The loss gradient's part that V says hurts the metric: keep it (default) or project it out before mixing. */
+  conflict?: 'keep' | 'project';
+  /**
+   * How V and the loss combine in `loss+value` (default `norm-matched`, METHOD.md §4). `loss-prior`: the loss is V's
+   * prior mean with a scale fitted on the metric rounds (V = c·(−L) + GP residual) and the step follows −∇V.
+   */
+  mixing?: 'norm-matched' | 'loss-prior';
+  /**
+   * With `mixing: 'loss-prior'`: split the loss into groups of training examples, each its own surrogate with its own
+   * fitted weight (V = Σ_g c_g·(−L_g) + residual, so the step follows a metric-weighted loss). `label`: one group per
+   * class (integer labels, or the argmax of one-hot targets); or a function giving each target row's group. Default: one group.
+   */
+  lossGroups?: 'label' | ((targets: tf.Tensor) => ArrayLike<number>);
+  /**
+   * With `lossGroups`: V = s·(−L) + Σ_g d_g·(−L_g) + residual — the whole loss keeps its own weight s ≥ 0 and each
+   * group's deviation d_g is shrunk towards 0 by this ridge (relative to its information; default 1), so the loss
+   * as given is the prior and the metric moves it only as far as the rounds show. A list: the ridge is chosen from it
+   * by marginal likelihood at every fit.
+   */
+  groupRidge?: number | number[];
   /** Per-call metric time limit (ms); defaults to the metric's own. */
   metricTimeoutMs?: number;
   /** Retries of a failed metric call before the run stops (default 0). */

@@ -8,6 +8,7 @@ import {
   type FinetuneMode,
   type FinetuneOptions,
   type FinetuneResult,
+  type GuideDirection,
   type RoundRecord,
   type Split,
   type SplitSource,
@@ -20,6 +21,7 @@ import { cacheFeatures } from './params/feature-cache.js';
 import { splitModel } from './params/model-split.js';
 import { Rng, type RngState } from './rng.js';
 import { ValueFunction } from './value/value-function.js';
+import { ValueStep, type ValueStepState } from './value/value-step.js';
 
 const DEFAULTS = {
   mode: 'loss+value' as FinetuneMode,
@@ -34,9 +36,11 @@ const DEFAULTS = {
   esLearningRate: 0.03,
   metricRetries: 0,
   checkpointEvery: 50,
+  guide: { share: 0, directions: ['loss', 'value'] as GuideDirection[] },
 };
 
 type Config = typeof DEFAULTS & { steps: number; seed: number };
+const GUIDE_DIRECTIONS: readonly GuideDirection[] = ['loss', 'value', 'step', 'groups'];
 
 interface SavedWeight {
   name: string;
@@ -59,6 +63,11 @@ interface FinetuneState {
   best: { score: number; step: number; phi: number[] } | null;
   history: RoundRecord[];
   timings: { metricSeconds: number; valueSeconds: number };
+  /** Guided exploration's running sums (absent in older checkpoints and when the guide is off). */
+  guide?: { lossSum: number[]; lossCount: number; previousCentre: number[] | null };
+  valueStep?: ValueStepState;
+  /** The latest round's surrogate slopes (mixing loss-prior). */
+  slopes?: number[][] | null;
 }
 
 /**
@@ -82,7 +91,14 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
   const store = opts.checkpoint ? new CheckpointStore(opts.checkpoint.dir) : null;
   const ownsValueFunction = opts.valueFunction === undefined;
   const usesValue = cfg.mode === 'loss+value' || cfg.mode === 'value';
-  const valueFn = usesValue ? (opts.valueFunction ?? new ValueFunction({ trust: { warmupRounds: cfg.warmupRounds } })) : null;
+  const valueFn = usesValue
+    ? (opts.valueFunction ??
+      new ValueFunction({
+        local: { ...opts.gp },
+        trust: { ...opts.trust, warmupRounds: cfg.warmupRounds },
+        ...(opts.gp?.differences === 'antithetic' ? { scoreOn: 'perturbations' as const } : {}),
+      }))
+    : null;
   const optimizer = opts.optimizer ?? tf.train.adam(1e-3);
   const ownsOptimizer = opts.optimizer === undefined;
   const esState: { latest: Float64Array | null; rounds: number } = { latest: null, rounds: 0 };
@@ -100,6 +116,8 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
     const train = await featuresOf(split.trunk, opts.data.train, 'data.train', owned);
     const met = await featuresOf(split.trunk, opts.data.metric, 'data.metric', owned);
     const trunkSeconds = (performance.now() - trunkStart) / 1000;
+    const lossPrior = usesValue && opts.mixing === 'loss-prior';
+    const groups = lossPrior && opts.lossGroups !== undefined ? groupRows(train.targets, opts.lossGroups) : null;
 
     const rng = new Rng(cfg.seed);
     const probe: MetricProbe = {
@@ -117,16 +135,24 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
     const history: RoundRecord[] = [];
     const taus: number[] = [];
     const trusts: number[] = [];
+    const guide = {
+      lossSum: new Float64Array(cfg.guide.share > 0 ? view.size : 0),
+      lossCount: 0,
+      previousCentre: null as Float32Array | null,
+    };
     const sampler = cfg.mode === 'es' ? null : new BatchSampler(train.count, cfg.batchSize, rng);
+    const stepper = usesValue && opts.valueStep ? new ValueStep(view.size, opts.valueStep) : null;
     const mixer =
-      cfg.mode === 'es'
+      cfg.mode === 'es' || (stepper && cfg.mode === 'value')
         ? null
         : new MetricOptOptimizer({
             optimizer,
             params: view,
             lambda: cfg.lambda,
-            mode: cfg.mode === 'loss+es' ? 'loss+value' : cfg.mode,
-            ...(cfg.mode === 'loss' ? {} : { value: cfg.mode === 'loss+es' ? esSource : valueFn! }),
+            ...(opts.conflict ? { conflict: opts.conflict } : {}),
+            ...(opts.mixing ? { mixing: opts.mixing } : {}),
+            mode: stepper ? 'loss' : cfg.mode === 'loss+es' ? 'loss+value' : cfg.mode,
+            ...(cfg.mode === 'loss' || stepper ? {} : { value: cfg.mode === 'loss+es' ? esSource : valueFn! }),
           });
     esOptimizer = cfg.mode === 'es' ? tf.train.adam(cfg.esLearningRate) : null;
     if (esOptimizer) esVariable = tf.tidy(() => tf.variable(tf.zeros([view.size]), true, `metricopt_es_delta_${uniqueId()}`));
@@ -137,6 +163,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       train: train.count, metricSplit: met.count,
     };
 
+    let latestSlopes: Float64Array[] | null = null;
     let resumed = false;
     const saved = store ? await store.load<FinetuneState>() : null;
     if (saved) {
@@ -163,6 +190,13 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
         trusts.push(h.trust);
       }
       if (esVariable) esVariable.assign(tf.tensor1d(view.delta()));
+      if (saved.guide && guide.lossSum.length === saved.guide.lossSum.length) {
+        guide.lossSum.set(saved.guide.lossSum);
+        guide.lossCount = saved.guide.lossCount;
+        guide.previousCentre = saved.guide.previousCentre ? Float32Array.from(saved.guide.previousCentre) : null;
+      }
+      if (stepper && saved.valueStep) stepper.setState(saved.valueStep);
+      if (saved.slopes) latestSlopes = saved.slopes.map((v) => Float64Array.from(v));
       probe.seconds = saved.timings.metricSeconds;
       valueSeconds = saved.timings.valueSeconds;
       resumed = true;
@@ -186,11 +220,83 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
         history,
         timings: { metricSeconds: probe.seconds, valueSeconds },
       };
+      if (stepper) state.valueStep = stepper.getState();
+      if (latestSlopes) state.slopes = latestSlopes.map((v) => Array.from(v));
+      if (cfg.guide.share > 0) {
+        state.guide = {
+          lossSum: Array.from(guide.lossSum),
+          lossCount: guide.lossCount,
+          previousCentre: guide.previousCentre ? Array.from(guide.previousCentre) : null,
+        };
+      }
       await store.save(state);
     };
 
     const considerBest = (score: number, atStep: number): void => {
       if (cfg.select && (best === null || score > best.score)) best = { score, step: atStep, phi: view.read() };
+    };
+
+    /** ∇δ L at the current φ on the given training rows (default: a fresh sample of at most 1,024). */
+    const lossGradientDelta = (rows?: ArrayLike<number>): Float64Array => {
+      const idx = rows ?? rng.permutation(train.count).slice(0, Math.min(train.count, 1024));
+      const g = tf.tidy(() => {
+        const i = tf.tensor1d(Int32Array.from(idx), 'int32');
+        const xb = tf.gather(train.features, i);
+        const yb = tf.gather(train.targets, i);
+        const { value, grads } = tf.variableGrads(() => lossFn(split.head(xb), yb), view.variables);
+        value.dispose();
+        return view.flatten(grads);
+      });
+      return Float64Array.from(g, (v, i) => v * view.scales[i]!);
+    };
+
+    /** The surrogates' ascent directions at the current φ: −∇δ L, then −∇δ L_g of every group (up to 256 rows each). */
+    const surrogateSlopes = (): Float64Array[] => {
+      const negate = (g: Float64Array) => g.map((v) => -v);
+      const whole = negate(lossGradientDelta());
+      if (groups === null) return [whole];
+      return [whole, ...groups.map((rows) => {
+        if (rows.length === 0) return new Float64Array(view.size);
+        const pick = rows.length <= 256 ? rows : Array.from(rng.permutation(rows.length).subarray(0, 256), (k) => rows[k]!);
+        return negate(lossGradientDelta(pick));
+      })];
+    };
+    const ridgeGrid = Array.isArray(opts.groupRidge) ? opts.groupRidge : null;
+    const groupRidge = Array.isArray(opts.groupRidge) ? 1 : (opts.groupRidge ?? 1);
+    const surrogateFit = groups
+      ? {
+          ridge: [0, ...groups.map(() => groupRidge)],
+          signed: [false, ...groups.map(() => true)],
+          ...(ridgeGrid ? { ridgeGrid } : {}),
+        }
+      : undefined;
+
+    /** The guide's directions at the current centre, in δ (those not available yet are left out). */
+    const guideDirections = (slopes: Float64Array[] | null): Float64Array[] => {
+      const t0 = performance.now();
+      const centre = view.delta();
+      const out: Float64Array[] = [];
+      for (const kind of cfg.guide.directions) {
+        if (kind === 'loss' && guide.lossCount > 0) {
+          out.push(Float64Array.from(guide.lossSum, (v, i) => (v / guide.lossCount) * view.scales[i]!));
+        } else if (kind === 'loss' && (mixer === null || mixer.mode === 'value')) {
+          // No loss steps to average (modes value, es): the loss gradient on a fresh sample of the train split.
+          out.push(lossGradientDelta());
+        } else if (kind === 'value' && valueFn !== null && valueFn.rounds > 0) {
+          out.push(valueFn.gradient(centre));
+        } else if (kind === 'value' && cfg.mode === 'loss+es' && esState.latest !== null) {
+          out.push(esState.latest);
+        } else if (kind === 'groups' && slopes !== null) {
+          out.push(...slopes.slice(1));
+        } else if (kind === 'step' && guide.previousCentre !== null) {
+          out.push(Float64Array.from(centre, (v, i) => v - guide.previousCentre![i]!));
+        }
+      }
+      guide.lossSum.fill(0);
+      guide.lossCount = 0;
+      guide.previousCentre = centre;
+      valueSeconds += (performance.now() - t0) / 1000;
+      return out;
     };
 
     /** One observation round at the current φ; feeds V (or the ES estimate) and model selection. */
@@ -204,10 +310,16 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
           return [tf.gather(met.features, i), tf.gather(met.targets, i)];
         });
       }
+      const t0 = performance.now();
+      const slopes = lossPrior ? surrogateSlopes() : null;
+      latestSlopes = slopes;
+      valueSeconds += (performance.now() - t0) / 1000;
+      const directions = cfg.guide.share > 0 ? guideDirections(slopes) : [];
       let obs: ObservationRound;
       try {
         obs = await observeRound(view, probe, features, targets, rng, {
           round, step, perturbations: cfg.perturbations, sigma: cfg.sigma, wholeSplit,
+          ...(directions.length > 0 ? { guide: { directions, share: cfg.guide.share } } : {}),
         });
       } finally {
         if (!wholeSplit) tf.dispose([features, targets]);
@@ -221,7 +333,8 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       let trust = 0;
       if (valueFn) {
         const t0 = performance.now();
-        ({ tau, trust } = valueFn.addRound(obs));
+        // The loss as V's prior mean: its slopes at the centre predict the round's differences.
+        ({ tau, trust } = valueFn.addRound(obs, slopes ? { surrogateSlopes: slopes, ...(surrogateFit ? { surrogateFit } : {}) } : {}));
         valueSeconds += (performance.now() - t0) / 1000;
         if (tau !== null) taus.push(tau);
       } else if (cfg.mode === 'loss+es') {
@@ -235,6 +348,19 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       opts.onRound?.({ ...record, metricCalls: probe.calls, observation: obs });
       round++;
       return obs;
+    };
+
+    /** ∇φ Σ_g d_g·L_g from the latest round's group slopes (weights [s, d_0, d_1, …]; slope_g = −∇δ L_g). */
+    const groupGradient = (weights: readonly number[]): Float32Array | null => {
+      if (latestSlopes === null) return null;
+      const out = new Float32Array(view.size);
+      for (let g = 1; g < latestSlopes.length; g++) {
+        const w = weights[g] ?? 0;
+        if (w === 0) continue;
+        const slope = latestSlopes[g]!;
+        for (let i = 0; i < out.length; i++) out[i] = out[i]! - (w * slope[i]!) / view.scales[i]!;
+      }
+      return out;
     };
 
     const every = opts.checkpoint?.every ?? DEFAULTS.checkpointEvery;
@@ -257,14 +383,24 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       while (step < cfg.steps) {
         if (step % cfg.observeEvery === 0 && round <= Math.floor(step / cfg.observeEvery)) await observe();
         const idx = sampler!.next();
-        let info!: MixedStep;
-        tf.tidy(() => {
-          const i = tf.tensor1d(idx, 'int32');
-          const xb = tf.gather(train.features, i);
-          const yb = tf.gather(train.targets, i);
-          info = mixer!.step(() => lossFn(split.head(xb), yb));
-        });
+        let info: MixedStep = { loss: NaN, trust: valueFn?.trust ?? 0, valueSeconds: 0, lossGradient: null };
+        if (mixer) {
+          tf.tidy(() => {
+            const i = tf.tensor1d(idx, 'int32');
+            const xb = tf.gather(train.features, i);
+            const yb = tf.gather(train.targets, i);
+            info = mixer.step(() => lossFn(split.head(xb), yb), groups ? groupGradient : undefined);
+          });
+        }
+        if (stepper) {
+          info.trust = valueFn!.trust;
+          info.valueSeconds += stepper.step(view, valueFn!);
+        }
         valueSeconds += info.valueSeconds;
+        if (guide.lossSum.length > 0 && info.lossGradient !== null) {
+          for (let i = 0; i < guide.lossSum.length; i++) guide.lossSum[i] = guide.lossSum[i]! + info.lossGradient[i]!;
+          guide.lossCount++;
+        }
         step++;
         opts.onStep?.({ step, loss: info.loss, trust: info.trust });
         if (store && step % every === 0) await checkpoint();
@@ -328,6 +464,10 @@ function resolveConfig(opts: FinetuneOptions): Config {
     esLearningRate: opts.esLearningRate ?? DEFAULTS.esLearningRate,
     metricRetries: opts.metricRetries ?? DEFAULTS.metricRetries,
     checkpointEvery: opts.checkpoint?.every ?? DEFAULTS.checkpointEvery,
+    guide: {
+      share: opts.guide?.share ?? DEFAULTS.guide.share,
+      directions: opts.guide?.directions ? [...opts.guide.directions] : [...DEFAULTS.guide.directions],
+    },
     steps: opts.steps,
     seed: opts.seed,
   };
@@ -347,6 +487,12 @@ function resolveConfig(opts: FinetuneOptions): Config {
     if (!(cfg[k] > 0) || !Number.isFinite(cfg[k])) throw new InvalidArgumentError(fn, k, 'a positive finite number', describe(cfg[k]));
   }
   if (!(cfg.lambda >= 0) || !Number.isFinite(cfg.lambda)) throw new InvalidArgumentError(fn, 'lambda', 'a finite number >= 0', describe(cfg.lambda));
+  if (!(cfg.guide.share >= 0 && cfg.guide.share <= 1)) {
+    throw new InvalidArgumentError(fn, 'guide.share', 'a number in [0, 1]', describe(cfg.guide.share));
+  }
+  if (!Array.isArray(cfg.guide.directions) || cfg.guide.directions.some((d) => !GUIDE_DIRECTIONS.includes(d))) {
+    throw new InvalidArgumentError(fn, 'guide.directions', `a list of ${GUIDE_DIRECTIONS.join(', ')}`, describe(opts.guide?.directions));
+  }
   if (!opts.data || opts.data.train === undefined || opts.data.metric === undefined) {
     throw new InvalidArgumentError(fn, 'data', '{ train, metric } splits', describe(opts.data));
   }
@@ -389,6 +535,31 @@ async function featuresOf(
       `${features.shape[0]} inputs and ${targets.shape[0]} targets`);
   }
   return { features, targets, count: features.shape[0]! };
+}
+
+/** The training rows of every group: one per class for `label`, or as the function assigns them. */
+function groupRows(targets: tf.Tensor, spec: 'label' | ((targets: tf.Tensor) => ArrayLike<number>)): number[][] {
+  let ids: ArrayLike<number>;
+  if (spec === 'label') {
+    ids = tf.tidy(() => (targets.rank === 1 ? targets : tf.argMax(targets, -1)).dataSync());
+  } else if (typeof spec === 'function') {
+    ids = spec(targets);
+  } else {
+    throw new InvalidArgumentError('finetune', 'lossGroups', "'label' or a function of the targets", describe(spec));
+  }
+  if (ids.length !== targets.shape[0]) {
+    throw new InvalidArgumentError('finetune', 'lossGroups', `one group per training row (${targets.shape[0]})`, `${ids.length}`);
+  }
+  const rows: number[][] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const g = ids[i]!;
+    if (!Number.isInteger(g) || g < 0 || g > 4096) {
+      throw new InvalidArgumentError('finetune', 'lossGroups', 'integer groups in [0, 4096]', describe(g));
+    }
+    while (rows.length <= g) rows.push([]);
+    rows[g]!.push(i);
+  }
+  return rows;
 }
 
 function isSplit(v: unknown): v is Split {

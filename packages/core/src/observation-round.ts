@@ -48,6 +48,12 @@ export interface RoundOptions {
   perturbations: number;
   sigma: number;
   wholeSplit: boolean;
+  /**
+   * Guided exploration: a share α of every perturbation's variance goes to the span of these
+   * directions (δ coordinates; orthonormalised here, zero or dependent ones dropped), the rest stays
+   * isotropic: ε = √(1−α)·z + √(α·d/k)·U·w, so E‖ε‖² = d as without a guide. Absent: ε ~ N(0, I).
+   */
+  guide?: { directions: ArrayLike<number>[]; share: number };
 }
 
 /**
@@ -66,7 +72,21 @@ export async function observeRound(
   const centre = view.toDelta(centrePhi);
   const deltas: Float32Array[] = [centre];
   const eps: Float32Array[] = [];
-  for (let k = 0; k < opts.perturbations; k++) eps.push(rng.normals(view.size));
+  const basis = opts.guide && opts.guide.share > 0 ? orthonormalBasis(opts.guide.directions, view.size) : [];
+  const share = basis.length > 0 ? Math.min(1, Math.max(0, opts.guide!.share)) : 0;
+  for (let k = 0; k < opts.perturbations; k++) {
+    const e = rng.normals(view.size);
+    if (share > 0) {
+      const iso = Math.sqrt(1 - share);
+      const sub = Math.sqrt((share * view.size) / basis.length);
+      for (let i = 0; i < e.length; i++) e[i] = iso * e[i]!;
+      for (const u of basis) {
+        const w = sub * rng.normal();
+        for (let i = 0; i < e.length; i++) e[i] = e[i]! + w * u[i]!;
+      }
+    }
+    eps.push(e);
+  }
   for (const sign of [1, -1]) {
     for (const e of eps) {
       const d = new Float32Array(view.size);
@@ -91,4 +111,29 @@ export async function observeRound(
     scores: metrics.map((m) => toScore(probe.metric, m)),
     wholeSplit: opts.wholeSplit,
   };
+}
+
+/** Gram–Schmidt over `directions` (length `size` each): unit, mutually orthogonal; near-zero or dependent ones are dropped. */
+export function orthonormalBasis(directions: readonly ArrayLike<number>[], size: number): Float64Array[] {
+  const basis: Float64Array[] = [];
+  for (const d of directions) {
+    if (d.length !== size) continue;
+    const v = Float64Array.from(d as ArrayLike<number>);
+    let before = 0;
+    for (let i = 0; i < size; i++) before += v[i]! * v[i]!;
+    if (!(before > 0) || !Number.isFinite(before)) continue;
+    for (const u of basis) {
+      let dot = 0;
+      for (let i = 0; i < size; i++) dot += v[i]! * u[i]!;
+      for (let i = 0; i < size; i++) v[i] = v[i]! - dot * u[i]!;
+    }
+    let after = 0;
+    for (let i = 0; i < size; i++) after += v[i]! * v[i]!;
+    // A direction mostly inside the span already adds nothing but rounding noise.
+    if (!(after > 1e-6 * before)) continue;
+    const n = Math.sqrt(after);
+    for (let i = 0; i < size; i++) v[i] = v[i]! / n;
+    basis.push(v);
+  }
+  return basis;
 }

@@ -17,6 +17,30 @@ export interface LocalGPOptions {
   noiseGrid?: number[];
   /** A prior mean: the GP then models what it gets wrong (observed difference − prior difference). */
   prior?: ValuePrior | null;
+  /**
+   * Which within-round differences are observed: `centre` (default) — every perturbation minus the
+   * centre (2K per round); `antithetic` — each +σε point minus its −σε twin (K per round: the
+   * round's even-order part, a curvature bowl around the centre, cancels as in the es estimate).
+   */
+  differences?: GPDifferences;
+  /**
+   * Search the lengthscale × noise grid by marginal likelihood on every this-many-th fit only, and reuse the last
+   * choice in between (default 1: every fit). A fit then costs one Cholesky instead of one per grid cell.
+   */
+  reselectEvery?: number;
+}
+
+export type GPDifferences = 'centre' | 'antithetic';
+
+/** Per surrogate (see LocalGP.fit): a ridge on its weight (0: none, default) and whether the weight may be negative (default not). */
+export interface SurrogateFitOptions {
+  ridge?: readonly number[];
+  signed?: readonly boolean[];
+  /**
+   * Candidate ridges for the ridged surrogates (those with ridge > 0): the one with the highest marginal likelihood
+   * (their weights integrated out under N(0, 1/(ridge·G_kk))) replaces them at each fit. Absent: `ridge` as given.
+   */
+  ridgeGrid?: readonly number[];
 }
 
 /** What the marginal likelihood chose, and the scales around it. */
@@ -33,6 +57,11 @@ export interface LocalGPHyperparameters {
   /** log p(y | hyperparameters) of the standardised targets. */
   logMarginalLikelihood: number;
   observations: number;
+  /**
+   * With surrogate slopes: the fitted weights c_m ≥ 0 (score units per surrogate unit) of the surrogates'
+   * predicted differences, V = Σ_m c_m·S_m + GP residual; empty without slopes.
+   */
+  surrogateWeights: number[];
 }
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -60,14 +89,22 @@ export class LocalGP {
   readonly lengthscaleMultipliers: readonly number[];
   readonly noiseGrid: readonly number[];
   readonly prior: ValuePrior | null;
+  readonly differences: GPDifferences;
+  readonly reselectEvery: number;
 
   private dim = -1;
+  private fitsSinceSearch = 0;
+  /** The fitted points with a non-zero weight, row-major, and their squared norms (fast predict and gradient). */
+  private flat = new Float64Array(0);
+  private flatNorms = new Float64Array(0);
+  private flatWeights = new Float64Array(0);
   /** The fitted points and their weights: mean(x) = Σ_p weight_p · exp(−|x − X_p|² / 2ℓ²). */
   private points: Float32Array[] = [];
   private weights = new Float64Array(0);
   private hyper: LocalGPHyperparameters | null = null;
   private cache: { points: Float32Array[]; sqdist: Float64Array } = { points: [], sqdist: new Float64Array(0) };
   private priorCache = new Map<Float32Array, number>();
+  private surrogateCache = new WeakMap<ObservationRound, { slopes: readonly ArrayLike<number>[]; values: number[][] }>();
 
   constructor(options: LocalGPOptions = {}) {
     const window = options.window ?? 30;
@@ -82,6 +119,16 @@ export class LocalGP {
       throw new InvalidArgumentError('LocalGP', 'options.prior', 'an object with predict(points) and gradient(delta)', describe(prior));
     }
     this.prior = prior;
+    const differences = options.differences ?? 'centre';
+    if (differences !== 'centre' && differences !== 'antithetic') {
+      throw new InvalidArgumentError('LocalGP', 'options.differences', "'centre' or 'antithetic'", describe(differences));
+    }
+    this.differences = differences;
+    const reselect = options.reselectEvery ?? 1;
+    if (!Number.isInteger(reselect) || reselect < 1) {
+      throw new InvalidArgumentError('LocalGP', 'options.reselectEvery', 'a positive integer', describe(reselect));
+    }
+    this.reselectEvery = reselect;
   }
 
   /** True once a fit found at least one informative difference. */
@@ -94,15 +141,36 @@ export class LocalGP {
     return this.hyper === null ? null : { ...this.hyper };
   }
 
-  /** Refits on the last `window` rounds (earlier ones are ignored). With no informative difference the GP is reset to the prior. */
-  fit(rounds: readonly ObservationRound[]): void {
+  /**
+   * Refits on the last `window` rounds (earlier ones are ignored). With no informative difference the GP is reset to the prior.
+   *
+   * `slopes[r]` (optional, aligned with `rounds`): the ascent directions of M surrogates S_m (e.g. −∇δ of a loss,
+   * or of each class's loss) at round r's centre, or null. Their linear predictions of each observed difference,
+   * slope_m·(a − b), become a mean function Σ_m c_m·S_m with weights c_m ≥ 0 fitted by (non-negative) generalised
+   * least squares; the GP models the residual. `hyperparameters.surrogateWeights` holds the c_m, and
+   * `predict`/`gradient` return the residual part only (the caller adds Σ c_m·S_m, whose gradient it knows).
+   * `surrogate.ridge[m]` shrinks c_m towards 0 (relative to its information), `surrogate.signed[m]` lets it go negative.
+   */
+  fit(
+    rounds: readonly ObservationRound[],
+    slopes?: readonly (readonly ArrayLike<number>[] | null)[],
+    surrogate?: SurrogateFitOptions,
+  ): void {
     if (!Array.isArray(rounds)) throw new InvalidArgumentError('LocalGP.fit', 'rounds', 'an array of observation rounds', describe(rounds));
-    const used = rounds.slice(Math.max(0, rounds.length - this.window));
+    if (slopes !== undefined && (!Array.isArray(slopes) || slopes.length !== rounds.length)) {
+      throw new InvalidArgumentError('LocalGP.fit', 'slopes', `one list of slopes (or null) per round (${rounds.length})`, describe(slopes));
+    }
+    const first = Math.max(0, rounds.length - this.window);
+    const used = rounds.slice(first);
+    const usedSlopes = slopes?.slice(first);
+    const m = usedSlopes?.reduce((k, list) => Math.max(k, list?.length ?? 0), 0) ?? 0;
+    const surrogateCols: number[][] = Array.from({ length: m }, () => []);
     const points: Float32Array[] = [];
     const obsA: number[] = [];
     const obsC: number[] = [];
     const diffs: number[] = [];
-    for (const r of used) {
+    for (let ri = 0; ri < used.length; ri++) {
+      const r = used[ri]!;
       if (!r || !Array.isArray(r.deltas) || r.deltas.length < 1 || r.scores?.length !== r.deltas.length) {
         throw new InvalidArgumentError('LocalGP.fit', 'rounds', 'rounds with one score per delta', describe(r?.deltas));
       }
@@ -115,12 +183,43 @@ export class LocalGP {
         }
         points.push(d);
       }
-      for (let i = 1; i < r.deltas.length; i++) {
-        obsA.push(c + i);
-        obsC.push(c);
-        diffs.push(r.scores[i]! - r.scores[0]!);
+      const K = (r.deltas.length - 1) / 2;
+      const list = usedSlopes?.[ri] ?? null;
+      if (list !== null && (list.length !== m || list.some((v: ArrayLike<number>) => v.length !== this.dim))) {
+        throw new InvalidArgumentError('LocalGP.fit', 'slopes', `${m} vectors of dimension ${this.dim} per round`, describe(list));
       }
+      const before = obsA.length;
+      if (this.differences === 'antithetic' && Number.isInteger(K) && K >= 1) {
+        for (let k = 1; k <= K; k++) {
+          obsA.push(c + k);
+          obsC.push(c + k + K);
+          diffs.push(r.scores[k]! - r.scores[k + K]!);
+        }
+      } else {
+        for (let i = 1; i < r.deltas.length; i++) {
+          obsA.push(c + i);
+          obsC.push(c);
+          diffs.push(r.scores[i]! - r.scores[0]!);
+        }
+      }
+      // A round's predicted differences depend only on its own points and slopes: cached across fits.
+      const cached = list !== null ? this.surrogateCache.get(r) : undefined;
+      const values = cached !== undefined && cached.slopes.length === m && cached.slopes.every((v, k) => v === list![k])
+        ? cached.values
+        : Array.from({ length: m }, (_, k) => {
+          const slope = list?.[k];
+          return Array.from({ length: obsA.length - before }, (_, jj) => {
+            const a = points[obsA[before + jj]!]!;
+            const b = points[obsC[before + jj]!]!;
+            let v = 0;
+            if (slope) for (let i = 0; i < a.length; i++) v += slope[i]! * (a[i]! - b[i]!);
+            return v;
+          });
+        });
+      if (list !== null) this.surrogateCache.set(r, { slopes: list, values });
+      for (let k = 0; k < m; k++) surrogateCols[k]!.push(...values[k]!);
     }
+    const previous = this.hyper;
     this.reset();
     if (points.length === 0) return;
     const nPts = points.length;
@@ -133,16 +232,26 @@ export class LocalGP {
     }
     let pn = 0;
     for (let j = 0; j < n; j++) pn += Math.sqrt(sqdist[obsA[j]! * nPts + obsC[j]!]!);
-    pn = n > 0 ? pn / n : 0;
+    // An antithetic pair spans twice the perturbation norm.
+    pn = n > 0 ? pn / n / (this.differences === 'antithetic' ? 2 : 1) : 0;
     if (n === 0 || !(pn > 0)) return;
     const ys = targetScale(y);
     for (let j = 0; j < n; j++) y[j] = y[j]! / ys;
+    const active = surrogateCols.map((col) => col.some((v) => v !== 0));
+    const basis = surrogateCols.map((col) => Float64Array.from(col)).filter((_, k) => active[k]);
+    const ridge = (surrogate?.ridge ?? []).filter((_, k) => active[k]);
+    const signed = (surrogate?.signed ?? []).filter((_, k) => active[k]);
 
     const kPts = new Float64Array(nPts * nPts);
     const kd = new Float64Array(n * n);
     const ky = new Float64Array(n * n);
     let best: { hyper: LocalGPHyperparameters; alpha: Float64Array } | null = null;
-    for (const mult of this.lengthscaleMultipliers) {
+    // Between grid searches only the last choice is refitted.
+    const search = previous === null || this.fitsSinceSearch + 1 >= this.reselectEvery;
+    const multipliers = search ? this.lengthscaleMultipliers : [previous.multiplier];
+    const noises = search ? this.noiseGrid : [previous.noise];
+    this.fitsSinceSearch = search ? 0 : this.fitsSinceSearch + 1;
+    for (const mult of multipliers) {
       const ell = mult * pn;
       const inv = -0.5 / (ell * ell);
       for (let i = 0; i < kPts.length; i++) kPts[i] = Math.exp(sqdist[i]! * inv);
@@ -159,18 +268,34 @@ export class LocalGP {
       }
       const sc = diag / n;
       if (!(sc > 0)) continue;
-      for (const noise of this.noiseGrid) {
+      for (const noise of noises) {
         for (let i = 0; i < kd.length; i++) ky[i] = kd[i]! / sc;
         for (let j = 0; j < n; j++) ky[j * n + j] = ky[j * n + j]! + noise;
         const f = tryCholesky(ky, n);
         if (f === null) continue;
-        const alpha = f.solve(y);
+        let alpha = f.solve(y);
+        let weights: number[] = [];
+        let r = y;
+        if (basis.length > 0) {
+          const solved = basis.map((col) => f.solve(col));
+          const grid = surrogate?.ridgeGrid;
+          const chosen = grid && grid.length > 0 && ridge.some((v) => v > 0) ? bestRidge(basis, solved, alpha, ridge, grid) : ridge;
+          weights = constrainedGls(basis, solved, alpha, chosen, signed);
+          if (weights.some((c) => c !== 0)) {
+            alpha = alpha.map((v, j) => v - weights.reduce((acc, c, k) => acc + c * solved[k]![j]!, 0));
+            r = y.map((v, j) => v - weights.reduce((acc, c, k) => acc + c * basis[k]![j]!, 0));
+          }
+        }
         let fit = 0;
-        for (let j = 0; j < n; j++) fit += y[j]! * alpha[j]!;
+        for (let j = 0; j < n; j++) fit += r[j]! * alpha[j]!;
         const ml = -0.5 * fit - 0.5 * f.logDeterminant() - 0.5 * n * LOG_2PI;
         if (best === null || ml > best.hyper.logMarginalLikelihood) {
           best = {
-            hyper: { lengthscale: ell, multiplier: mult, noise, kernelScale: sc, targetScale: ys, perturbationNorm: pn, logMarginalLikelihood: ml, observations: n },
+            hyper: {
+              lengthscale: ell, multiplier: mult, noise, kernelScale: sc, targetScale: ys, perturbationNorm: pn,
+              logMarginalLikelihood: ml, observations: n,
+              surrogateWeights: expandWeights(active, weights).map((c) => c * ys),
+            },
             alpha,
           };
         }
@@ -188,6 +313,45 @@ export class LocalGP {
     this.points = points;
     this.weights = w;
     this.hyper = best.hyper;
+    this.packPoints();
+  }
+
+  /** Copies the points that carry weight into one row-major array, with their squared norms. */
+  private packPoints(): void {
+    const keep = this.points.map((_, p) => p).filter((p) => this.weights[p] !== 0);
+    const d = this.dim;
+    this.flat = new Float64Array(keep.length * d);
+    this.flatNorms = new Float64Array(keep.length);
+    this.flatWeights = new Float64Array(keep.length);
+    keep.forEach((p, r) => {
+      const x = this.points[p]!;
+      let sq = 0;
+      for (let i = 0; i < d; i++) {
+        this.flat[r * d + i] = x[i]!;
+        sq += x[i]! * x[i]!;
+      }
+      this.flatNorms[r] = sq;
+      this.flatWeights[r] = this.weights[p]!;
+    });
+  }
+
+  /** k(x, X_p)·w_p for every packed point: exp(−|x − X_p|²/2ℓ²) from |x|² + |X_p|² − 2x·X_p. */
+  private weightedKernel(x: ArrayLike<number>): Float64Array {
+    const d = this.dim;
+    const n = this.flatWeights.length;
+    const inv = -0.5 / (this.hyper!.lengthscale * this.hyper!.lengthscale);
+    let xx = 0;
+    for (let i = 0; i < d; i++) xx += x[i]! * x[i]!;
+    const out = new Float64Array(n);
+    const flat = this.flat;
+    for (let r = 0; r < n; r++) {
+      let dot = 0;
+      const o = r * d;
+      for (let i = 0; i < d; i++) dot += x[i]! * flat[o + i]!;
+      const sq = Math.max(0, xx + this.flatNorms[r]! - 2 * dot);
+      out[r] = this.flatWeights[r]! * Math.exp(sq * inv);
+    }
+    return out;
   }
 
   /** The posterior mean of V at each point (score units, up to a constant); the prior alone before a fit. */
@@ -195,12 +359,9 @@ export class LocalGP {
     if (!Array.isArray(points)) throw new InvalidArgumentError('LocalGP.predict', 'points', 'an array of Float32Arrays', describe(points));
     const out = this.prior !== null && points.length > 0 ? Float64Array.from(this.prior.predict(points)) : new Float64Array(points.length);
     if (this.hyper === null) return out;
-    const inv = -0.5 / (this.hyper.lengthscale * this.hyper.lengthscale);
     points.forEach((x, i) => {
       this.checkPoint('LocalGP.predict', 'points', x);
-      let s = 0;
-      for (let p = 0; p < this.points.length; p++) s += this.weights[p]! * Math.exp(squaredDistance(x, this.points[p]!) * inv);
-      out[i] = out[i]! + s;
+      out[i] = out[i]! + this.weightedKernel(x).reduce((a, b) => a + b, 0);
     });
     return out;
   }
@@ -215,13 +376,15 @@ export class LocalGP {
     if (this.hyper === null) return g;
     const ell2 = this.hyper.lengthscale * this.hyper.lengthscale;
     // ∇ Σ_p w_p k(x, X_p) = Σ_p c_p (X_p − x) with c_p = w_p k(x, X_p) / ℓ².
+    const wk = this.weightedKernel(delta);
+    const d = this.dim;
     let total = 0;
-    for (let p = 0; p < this.points.length; p++) {
-      const xp = this.points[p]!;
-      const c = (this.weights[p]! * Math.exp(-0.5 * squaredDistance(delta, xp) / ell2)) / ell2;
+    for (let r = 0; r < wk.length; r++) {
+      const c = wk[r]! / ell2;
       if (c === 0) continue;
       total += c;
-      for (let i = 0; i < g.length; i++) g[i] = g[i]! + c * xp[i]!;
+      const o = r * d;
+      for (let i = 0; i < d; i++) g[i] = g[i]! + c * this.flat[o + i]!;
     }
     for (let i = 0; i < g.length; i++) g[i] = g[i]! - total * delta[i]!;
     return g;
@@ -248,6 +411,9 @@ export class LocalGP {
     this.points = [];
     this.weights = new Float64Array(0);
     this.hyper = null;
+    this.flat = new Float64Array(0);
+    this.flatNorms = new Float64Array(0);
+    this.flatWeights = new Float64Array(0);
   }
 
   private checkPoint(fn: string, arg: string, x: ArrayLike<number>): void {
@@ -277,6 +443,107 @@ export class LocalGP {
     this.cache = { points: points.slice(), sqdist: out };
     return out;
   }
+}
+
+/**
+ * Weights c minimising (y − Pc)ᵀK⁻¹(y − Pc) + Σ_k ridge_k·G_kk·c_k² (the GLS mean of a GP with basis columns P, G =
+ * PᵀK⁻¹P), with c_k ≥ 0 unless `signed[k]`, by an active set: solve on the free columns, drop those that come out
+ * negative, repeat. `solved[k]` = K⁻¹P_k, `alpha` = K⁻¹y.
+ */
+function constrainedGls(
+  basis: Float64Array[], solved: Float64Array[], alpha: Float64Array, ridge: readonly number[], signed: readonly boolean[],
+): number[] {
+  const m = basis.length;
+  const dot = (a: Float64Array, b: Float64Array) => a.reduce((acc, v, j) => acc + v * b[j]!, 0);
+  const gram = basis.map((pk) => solved.map((sl) => dot(pk, sl)));
+  const rhs = basis.map((pk) => dot(pk, alpha));
+  let free = Array.from({ length: m }, (_, k) => k);
+  while (free.length > 0) {
+    // A small ridge keeps nearly collinear surrogates solvable.
+    const a = free.map((i) => free.map((j) => gram[i]![j]! + (i === j ? (1e-9 + (ridge[i] ?? 0)) * Math.abs(gram[i]![i]!) + 1e-300 : 0)));
+    const c = solveSmall(a, free.map((i) => rhs[i]!));
+    if (c === null) return new Array<number>(m).fill(0);
+    const negative = free.filter((i, k) => !signed[i] && !(c[k]! > 0));
+    if (negative.length === 0) {
+      const out = new Array<number>(m).fill(0);
+      free.forEach((i, k) => (out[i] = c[k]!));
+      return out;
+    }
+    free = free.filter((i) => !negative.includes(i));
+  }
+  return new Array<number>(m).fill(0);
+}
+
+/**
+ * The ridge (from `grid`, applied to the columns whose `ridge` is > 0) with the highest marginal likelihood of the
+ * targets when those weights are integrated out under N(0, 1/(ridge·G_kk)) and the others are free (profiled).
+ * At a fixed GP kernel only the terms below change with the ridge: −½(yᵀK⁻¹y − bᵀM⁻¹b) − ½log|M| + ½Σ log λ_k.
+ */
+function bestRidge(
+  basis: Float64Array[], solved: Float64Array[], alpha: Float64Array, ridge: readonly number[], grid: readonly number[],
+): number[] {
+  const m = basis.length;
+  const dot = (a: Float64Array, b: Float64Array) => a.reduce((acc, v, j) => acc + v * b[j]!, 0);
+  const gram = basis.map((pk) => solved.map((sl) => dot(pk, sl)));
+  const b = basis.map((pk) => dot(pk, alpha));
+  let best: { score: number; ridge: number[] } | null = null;
+  for (const r of grid) {
+    const lambda = Array.from({ length: m }, (_, k) => ((ridge[k] ?? 0) > 0 ? r : 1e-9) * Math.abs(gram[k]![k]!) + 1e-300);
+    const mat = gram.map((row, i) => row.map((v, j) => v + (i === j ? lambda[i]! : 0)));
+    const c = solveSmall(mat, b);
+    const logDet = logDetSmall(mat);
+    if (c === null || logDet === null) continue;
+    let score = 0.5 * b.reduce((acc, v, k) => acc + v * c[k]!, 0) - 0.5 * logDet;
+    for (let k = 0; k < m; k++) if ((ridge[k] ?? 0) > 0) score += 0.5 * Math.log(lambda[k]!);
+    if (best === null || score > best.score) best = { score, ridge: ridge.map((v) => (v > 0 ? r : v)) };
+  }
+  return best?.ridge ?? ridge.slice();
+}
+
+/** log|A| of a small symmetric positive definite matrix by elimination; null when it is not positive definite. */
+function logDetSmall(a: number[][]): number | null {
+  const n = a.length;
+  const m = a.map((row) => row.slice());
+  let out = 0;
+  for (let col = 0; col < n; col++) {
+    const d = m[col]![col]!;
+    if (!(d > 0)) return null;
+    out += Math.log(d);
+    for (let r = col + 1; r < n; r++) {
+      const f = m[r]![col]! / d;
+      for (let k = col; k < n; k++) m[r]![k] = m[r]![k]! - f * m[col]![k]!;
+    }
+  }
+  return out;
+}
+
+/** Gaussian elimination with partial pivoting for a small dense system; null when singular. */
+function solveSmall(a: number[][], b: number[]): number[] | null {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]!]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(m[r]![col]!) > Math.abs(m[pivot]![col]!)) pivot = r;
+    if (!(Math.abs(m[pivot]![col]!) > 1e-300)) return null;
+    [m[col], m[pivot]] = [m[pivot]!, m[col]!];
+    for (let r = col + 1; r < n; r++) {
+      const f = m[r]![col]! / m[col]![col]!;
+      for (let k = col; k <= n; k++) m[r]![k] = m[r]![k]! - f * m[col]![k]!;
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let acc = m[r]![n]!;
+    for (let k = r + 1; k < n; k++) acc -= m[r]![k]! * x[k]!;
+    x[r] = acc / m[r]![r]!;
+  }
+  return x;
+}
+
+/** Weights of the non-zero basis columns, put back in the place of every surrogate (0 for all-zero ones). */
+function expandWeights(active: boolean[], weights: number[]): number[] {
+  let k = 0;
+  return active.map((on) => (on ? (weights[k++] ?? 0) : 0));
 }
 
 function squaredDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {

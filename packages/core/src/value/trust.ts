@@ -7,6 +7,8 @@ export interface TrustOptions {
   ref?: number;
   /** Trust stays 0 until this many rounds have been seen (default 3). */
   warmupRounds?: number;
+  /** A constant trust after warm-up instead of the τ gate (τ is still tracked): for ablations. */
+  fixed?: number | null;
 }
 
 export interface TrustGateState {
@@ -31,6 +33,7 @@ export class TrustGate {
   readonly ema: number;
   readonly ref: number;
   readonly warmupRounds: number;
+  readonly fixed: number | null;
   private count = 0;
   private average: number | null = null;
   private last: number | null = null;
@@ -47,6 +50,11 @@ export class TrustGate {
     this.ema = ema;
     this.ref = ref;
     this.warmupRounds = warmup;
+    const fixed = options.fixed ?? null;
+    if (fixed !== null && !(fixed >= 0 && fixed <= 1)) {
+      throw new InvalidArgumentError('TrustGate', 'options.fixed', 'a number in [0, 1] or null', describe(fixed));
+    }
+    this.fixed = fixed;
   }
 
   /** Counts one round, with its out-of-sample τ (null when there was nothing to score it with); returns the new trust. */
@@ -61,6 +69,7 @@ export class TrustGate {
   }
 
   get trust(): number {
+    if (this.fixed !== null) return this.count < this.warmupRounds || this.count === 0 ? 0 : this.fixed;
     if (this.count < this.warmupRounds || this.average === null) return 0;
     return Math.min(1, Math.max(0, this.average / this.ref));
   }

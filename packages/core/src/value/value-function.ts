@@ -2,7 +2,7 @@ import { FormatError, InvalidArgumentError, describe } from '../errors.js';
 import { ObservationBuffer, deserializeRound, serializeRound, type ObservationRound, type SerializedRound } from '../observation.js';
 import { GlobalValueNet, type GlobalValueNetState } from './global-value-net.js';
 import { kendallTau } from './kendall-tau.js';
-import { LocalGP, type LocalGPOptions } from './local-gp.js';
+import { LocalGP, type LocalGPOptions, type SurrogateFitOptions } from './local-gp.js';
 import { TrustGate, type TrustGateState, type TrustOptions } from './trust.js';
 
 export interface ValueFunctionOptions {
@@ -15,6 +15,13 @@ export interface ValueFunctionOptions {
   trainGlobalOnline?: boolean | { steps?: number };
   /** Rounds kept (default: the GP's window, 30). */
   bufferRounds?: number;
+  /** How the surrogate weights are fitted (see LocalGP.fit): a ridge and a sign constraint per surrogate. */
+  surrogate?: SurrogateFitOptions;
+  /**
+   * Which of a new round's points τ ranks: `all` (default) or `perturbations` — the centre left out,
+   * for a V that does not model the centre (an antithetic GP).
+   */
+  scoreOn?: 'all' | 'perturbations';
 }
 
 export interface ValueFunctionState {
@@ -24,6 +31,8 @@ export interface ValueFunctionState {
   trust: TrustGateState;
   /** The global net's weights and calibration, only when it trains online (otherwise it never changes). */
   global: GlobalValueNetState | null;
+  /** Each kept round's surrogate slopes (see addRound), aligned with `rounds`; absent when none were given. */
+  slopes?: (number[][] | null)[];
 }
 
 /** Wall time spent in the value function (milliseconds). */
@@ -56,7 +65,10 @@ export class ValueFunction {
   readonly global: GlobalValueNet | null;
   readonly gate: TrustGate;
   readonly trainGlobalOnline: { steps?: number } | null;
+  readonly scoreOn: 'all' | 'perturbations';
+  surrogate: SurrogateFitOptions;
   private buffer: ObservationBuffer;
+  private slopes = new Map<ObservationRound, Float64Array[]>();
   private times: ValueFunctionTimings = { lastFitMs: 0, fitMs: 0, fits: 0, scoreMs: 0, gradientMs: 0, gradientCalls: 0 };
 
   constructor(options: ValueFunctionOptions = {}) {
@@ -77,6 +89,12 @@ export class ValueFunction {
       throw new InvalidArgumentError('ValueFunction', 'options.trainGlobalOnline', 'false when there is no global net', describe(online));
     }
     this.buffer = new ObservationBuffer(options.bufferRounds ?? this.local?.window ?? 30);
+    const scoreOn = options.scoreOn ?? 'all';
+    if (scoreOn !== 'all' && scoreOn !== 'perturbations') {
+      throw new InvalidArgumentError('ValueFunction', 'options.scoreOn', "'all' or 'perturbations'", describe(scoreOn));
+    }
+    this.scoreOn = scoreOn;
+    this.surrogate = { ...options.surrogate };
   }
 
   /** Trust in V's gradient, in [0, 1]. */
@@ -110,21 +128,47 @@ export class ValueFunction {
    * Adds a round: scores the current V on it out of sample (Kendall τ between V at the round's
    * points and their scores; null for the first round), updates trust, then refits V with it.
    */
-  addRound(round: ObservationRound): { tau: number | null; trust: number } {
+  addRound(
+    round: ObservationRound,
+    options: { surrogateSlopes?: readonly ArrayLike<number>[]; surrogateFit?: SurrogateFitOptions } = {},
+  ): { tau: number | null; trust: number } {
     // A scratch buffer checks the round before anything changes.
     new ObservationBuffer(1).push(round);
     const dim = this.buffer.rounds[0]?.deltas[0]?.length ?? this.global?.encoder.inputSize;
     if (dim !== undefined && round.deltas[0]!.length !== dim) {
       throw new InvalidArgumentError('ValueFunction.addRound', 'round.deltas', `points of dimension ${dim}`, describe(round.deltas[0]));
     }
+    const given = options.surrogateSlopes;
+    if (given !== undefined && (!Array.isArray(given) || given.some((v) => v?.length !== round.deltas[0]!.length))) {
+      throw new InvalidArgumentError('ValueFunction.addRound', 'options.surrogateSlopes', `vectors of length ${round.deltas[0]!.length}`, describe(given));
+    }
     let tau: number | null = null;
     if (this.gate.rounds > 0) {
       const t0 = performance.now();
-      tau = kendallTau(this.predict(round.deltas), round.scores);
+      const from = this.scoreOn === 'perturbations' && round.deltas.length > 2 ? 1 : 0;
+      const points = round.deltas.slice(from);
+      const predicted = this.predict(points);
+      const weights = this.surrogateWeights;
+      const slopes = options.surrogateSlopes;
+      if (slopes !== undefined && weights.length === slopes.length && weights.some((c) => c !== 0)) {
+        const c = round.deltas[0]!;
+        points.forEach((x, i) => {
+          let v = 0;
+          slopes.forEach((slope, m) => {
+            if (weights[m] === 0) return;
+            for (let k = 0; k < x.length; k++) v += weights[m]! * slope[k]! * (x[k]! - c[k]!);
+          });
+          predicted[i] = predicted[i]! + v;
+        });
+      }
+      tau = kendallTau(predicted, round.scores.slice(from));
       this.times.scoreMs += performance.now() - t0;
     }
     const trust = this.gate.update(tau);
+    if (options.surrogateSlopes !== undefined) this.slopes.set(round, options.surrogateSlopes.map((v) => Float64Array.from(v)));
+    if (options.surrogateFit !== undefined) this.surrogate = { ...options.surrogateFit };
     this.buffer.push(round);
+    this.pruneSlopes();
     this.refit();
     return { tau, trust };
   }
@@ -141,7 +185,12 @@ export class ValueFunction {
     return g;
   }
 
-  /** V at each point, in score units up to a constant. */
+  /** The fitted weights c_m of the surrogates in V = Σ c_m·S_m + GP residual (empty when no slopes were given). */
+  get surrogateWeights(): number[] {
+    return this.local?.hyperparameters?.surrogateWeights ?? [];
+  }
+
+  /** V at each point, in score units up to a constant (without the surrogate part c·S). */
   predict(points: Float32Array[]): Float64Array {
     if (this.local !== null) return this.local.predict(points);
     if (this.global !== null) return this.global.predict(points);
@@ -157,6 +206,9 @@ export class ValueFunction {
       rounds: this.buffer.rounds.map(serializeRound),
       trust: this.gate.getState(),
       global: this.trainGlobalOnline !== null ? this.global!.getState() : null,
+      ...(this.slopes.size > 0
+        ? { slopes: this.buffer.rounds.map((r) => (this.slopes.has(r) ? this.slopes.get(r)!.map((v) => Array.from(v)) : null)) }
+        : {}),
     };
   }
 
@@ -174,11 +226,18 @@ export class ValueFunction {
     }
     const buffer = new ObservationBuffer(this.buffer.capacity);
     s.rounds.forEach((r, i) => buffer.push(deserializeRound(r, `${source}: rounds[${i}]`)));
-    const gate = new TrustGate({ ema: this.gate.ema, ref: this.gate.ref, warmupRounds: this.gate.warmupRounds });
+    const gate = new TrustGate({ ema: this.gate.ema, ref: this.gate.ref, warmupRounds: this.gate.warmupRounds, fixed: this.gate.fixed });
     gate.setState(s.trust as TrustGateState, `${source}: trust`);
     if (s.global) this.global!.setState(s.global, `${source}: global`);
     this.gate.setState(gate.getState());
     this.buffer = buffer;
+    this.slopes = new Map();
+    if (Array.isArray(s.slopes)) {
+      if (s.slopes.length !== buffer.rounds.length) throw new FormatError(source, `slopes: expected ${buffer.rounds.length} entries, one per round`);
+      s.slopes.forEach((v, i) => {
+        if (v !== null) this.slopes.set(buffer.rounds[i]!, v.map((x) => Float64Array.from(x)));
+      });
+    }
     this.local?.invalidatePrior();
     this.fitLocal();
   }
@@ -202,6 +261,15 @@ export class ValueFunction {
   }
 
   private fitLocal(): void {
-    this.local?.fit(this.buffer.rounds);
+    if (this.local === null) return;
+    if (this.slopes.size === 0) this.local.fit(this.buffer.rounds);
+    else this.local.fit(this.buffer.rounds, this.buffer.rounds.map((r) => this.slopes.get(r) ?? null), this.surrogate);
+  }
+
+  /** Forgets the slopes of rounds the buffer has dropped. */
+  private pruneSlopes(): void {
+    if (this.slopes.size === 0) return;
+    const kept = new Set(this.buffer.rounds);
+    for (const r of [...this.slopes.keys()]) if (!kept.has(r)) this.slopes.delete(r);
   }
 }

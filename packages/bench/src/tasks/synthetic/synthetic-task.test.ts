@@ -19,6 +19,7 @@ describe('synthetic task', () => {
     expect(() => resolveSyntheticSettings({ dataset: 'long-tailed', options: { imbalance: 2 } })).toThrow(/--imbalance/);
     expect(() => resolveSyntheticSettings({ dataset: 'long-tailed', options: { hidden: ['a'] } })).toThrow(/--hidden/);
     expect(() => resolveSyntheticSettings({ dataset: 'imagenet', options: {} })).toThrow(/unknown dataset/);
+    expect(resolveSyntheticSettings({ dataset: 'long-tailed', options: { seedOffset: 100 } }).seedOffset).toBe(100);
   });
 
   it('chooses FiLM layers by keyword or name', () => {
@@ -44,7 +45,7 @@ describe('synthetic task', () => {
   });
 
   it('leaks no tensors', async () => {
-    const config = { task: 'synthetic', dataset: 'balanced', methods: ['loss', 'weighted-ce+metricopt'], seeds: [1], steps: 10, options: tiny };
+    const config = { task: 'synthetic', dataset: 'balanced', methods: ['loss', 'weighted-ce+metricopt', 'metricopt-groups'], seeds: [1], steps: 10, options: tiny };
     const tensors = tf.memory().numTensors;
     await runSynthetic(config, silentReporter);
     expect(tf.memory().numTensors).toBe(tensors);

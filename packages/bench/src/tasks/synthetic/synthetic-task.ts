@@ -15,6 +15,7 @@ import { UsageError } from '../../bench-config.js';
 import type { BenchConfig, BenchTask, TaskOption } from '../../registry.js';
 import type { BenchReporter } from '../../reporter.js';
 import { ResultsBuilder, type BenchResult } from '../../results.js';
+import { METHOD_KNOB_OPTIONS, resolveMethodKnobs } from './method-knobs.js';
 import { balancedErrorMetric, worstClassErrorMetric } from './class-recall.js';
 import { DEFAULT_MIXTURE, makeMixture, type LabelledSamples } from './gaussian-mixture.js';
 import { pretrainCrossEntropy } from './pretrain.js';
@@ -42,6 +43,8 @@ export interface SyntheticSettings {
   learningRate: number;
   batchSize: number;
   observeEvery: number;
+  /** Added to every run seed (`--seeds 5 --seed-offset 100` runs seeds 101–105: tuning seeds apart from the reported 1–5). */
+  seedOffset: number;
 }
 
 export const SYNTHETIC_DATASETS = ['long-tailed', 'balanced'] as const;
@@ -70,6 +73,7 @@ export const DEFAULT_SYNTHETIC_SETTINGS: SyntheticSettings = Object.freeze({
   learningRate: 1e-3,
   batchSize: 128,
   observeEvery: 10,
+  seedOffset: 0,
 });
 
 const OPTIONS: TaskOption[] = [
@@ -89,6 +93,8 @@ const OPTIONS: TaskOption[] = [
   { flags: '--lr <rate>', type: 'float', description: 'finetune Adam learning rate (default 1e-3)' },
   { flags: '--batch-size <n>', type: 'int', description: `finetune batch size (default ${DEFAULT_SYNTHETIC_SETTINGS.batchSize})` },
   { flags: '--observe-every <n>', type: 'int', description: `steps between observation rounds (default ${DEFAULT_SYNTHETIC_SETTINGS.observeEvery})` },
+  { flags: '--seed-offset <n>', type: 'int', description: 'added to every seed: tune on 101–105 (--seed-offset 100), report 1–5 (default 0)' },
+  ...METHOD_KNOB_OPTIONS,
 ];
 
 /** The settings of a run: defaults, then the dataset's, then the CLI's. */
@@ -121,6 +127,7 @@ export function resolveSyntheticSettings(config: Pick<BenchConfig, 'dataset' | '
   s.learningRate = num('lr', (v) => v > 0, 'a positive number') ?? s.learningRate;
   s.batchSize = num('batchSize', posInt, 'a positive integer') ?? s.batchSize;
   s.observeEvery = num('observeEvery', posInt, 'a positive integer') ?? s.observeEvery;
+  s.seedOffset = num('seedOffset', (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0') ?? s.seedOffset;
   if (o.hidden !== undefined) {
     const widths = (o.hidden as string[]).map(Number);
     if (widths.length === 0 || !widths.every(posInt)) throw new UsageError(`--hidden expects positive integers like 64,64, got ${String(o.hidden)}`);
@@ -172,10 +179,11 @@ export async function runSynthetic(config: BenchConfig, reporter: BenchReporter)
     task: 'synthetic',
     dataset: config.dataset,
     metric: { name: metric.name, higherIsBetter: metric.higherIsBetter },
-    settings: { ...settings, seeds: config.seeds, methods: config.methods },
+    settings: { ...settings, seeds: config.seeds.map((s) => s + settings.seedOffset), methods: config.methods, knobs: resolveMethodKnobs(config.options) },
   });
 
-  for (const seed of config.seeds) {
+  const knobs = resolveMethodKnobs(config.options);
+  for (const seed of config.seeds.map((s) => s + settings.seedOffset)) {
     const splits = makeSyntheticSplits(mixture, settings, seed);
     const tensors = {
       train: toSplit(splits.train),
@@ -221,6 +229,9 @@ export async function runSynthetic(config: BenchConfig, reporter: BenchReporter)
             seed,
             batchSize: settings.batchSize,
             observeEvery: settings.observeEvery,
+            ...method.options,
+            ...knobs,
+            ...(method.options?.gp && knobs.gp ? { gp: { ...method.options.gp, ...knobs.gp } } : {}),
             onStep: method.mode === 'es' ? undefined : (info) => reporter.progress(info.step, `loss ${info.loss.toFixed(4)}`),
             onRound: (info) =>
               reporter.progress(
