@@ -8,7 +8,7 @@ export { ParamView, type ParamSegment, type ParamLayout, type SegmentKind } from
 export {
   ObservationBuffer, serializeRound, deserializeRound, type ObservationRound, type SerializedRound,
 } from './observation.js';
-export { observeRound, probeMetric, type MetricProbe, type RoundOptions } from './observation-round.js';
+export { observeRound, probeMetric, orthonormalBasis, type MetricProbe, type RoundOptions } from './observation-round.js';
 export { esGradient } from './es-estimate.js';
 export { softmaxCrossEntropy, weightedCrossEntropy, inverseFrequencyWeights } from './losses.js';
 export {
@@ -22,7 +22,7 @@ export { loadOrPretrain, metricoptCacheDir, configKey, canonicalJson, dataFinger
 export { finetune, evaluateMetric } from './finetune.js';
 export {
   FINETUNE_MODES, type FinetuneMode, type FinetuneOptions, type FinetuneResult, type LossFn, type RoundInfo,
-  type RoundRecord, type Split, type SplitSource, type StepInfo,
+  type RoundRecord, type Split, type SplitSource, type StepInfo, type GuideDirection,
 } from './finetune-options.js';
 // Parameter views and the model split.
 export { FiLM, isFilmLayer, filmLayers, filmVariables } from './params/film-layer.js';
@@ -34,7 +34,10 @@ export { cacheFeatures, FeatureCache, type Batch, type CachedFeatures, type Cach
 export * from './backend/index.js';
 // The value function.
 export { ValueFunction, type ValueFunctionOptions, type ValueFunctionState, type ValueFunctionTimings } from './value/value-function.js';
-export { LocalGP, type LocalGPOptions, type LocalGPHyperparameters, type ValuePrior } from './value/local-gp.js';
+export {
+  LocalGP, type LocalGPOptions, type LocalGPHyperparameters, type ValuePrior, type GPDifferences, type SurrogateFitOptions,
+} from './value/local-gp.js';
+export { ValueStep } from './value/value-step.js';
 export { TrustGate, type TrustOptions, type TrustGateState } from './value/trust.js';
 export { kendallTau } from './value/kendall-tau.js';
 export { cholesky, tryCholesky, CholeskyFactor, type CholeskyOptions } from './value/cholesky.js';
