@@ -3,27 +3,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mlpBackbone, withHead } from './backbones/index.js';
 import type { FinetuneOptions } from './finetune-options.js';
 import { finetune } from './finetune.js';
 import { defineMetric } from './metric.js';
-import { combineViews, filmAdapters, headParams } from './params/film-adapters.js';
-import { Rng } from './rng.js';
-
-const CLASSES = 3;
-const DIM = 4;
-
-function gaussians(n: number, seed: number) {
-  const rng = new Rng(seed);
-  const x: number[] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = rng.next() < 0.15 ? 2 : rng.int(2);
-    y.push(c);
-    for (let d = 0; d < DIM; d++) x.push(rng.normal() + (d === c ? 1.5 : 0));
-  }
-  return { x: tf.tensor2d(x, [n, DIM]), y: tf.tensor1d(y, 'int32') };
-}
+import { CLASSES, tinyOptions } from './finetune-problem.fixture.js';
 
 const balancedError = defineMetric({
   name: 'balanced-error',
@@ -42,16 +25,8 @@ const balancedError = defineMetric({
   },
 });
 
-const train = gaussians(300, 11);
-const metricSplit = gaussians(120, 12);
-
 function options(extra: Partial<FinetuneOptions> = {}): FinetuneOptions {
-  const model = withHead(mlpBackbone({ inputDim: DIM, hidden: [8], seed: 1 }).model, { units: CLASSES, seed: 1 });
-  const params = combineViews(headParams(model), filmAdapters(model, { layers: ['hidden1'] }));
-  return {
-    model, params, metric: balancedError, steps: 40, seed: 5, batchSize: 32, observeEvery: 10,
-    data: { train, metric: metricSplit }, optimizer: tf.train.adam(0.01), ...extra,
-  };
+  return tinyOptions(balancedError, extra);
 }
 
 const KNOBS: [string, Partial<FinetuneOptions>][] = [

@@ -3,29 +3,13 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mlpBackbone, withHead } from './backbones/index.js';
 import { InvalidArgumentError, MetricError } from './errors.js';
 import type { FinetuneMode, FinetuneOptions } from './finetune-options.js';
 import { evaluateMetric, finetune } from './finetune.js';
 import { defineMetric } from './metric.js';
-import { combineViews, filmAdapters, headParams } from './params/film-adapters.js';
-import { Rng } from './rng.js';
-
-const CLASSES = 3;
-const DIM = 4;
+import { DIM, metricSplit, tinyOptions } from './finetune-problem.fixture.js';
 
 /** Three overlapping Gaussian classes, the last one rare. */
-function gaussians(n: number, seed: number) {
-  const rng = new Rng(seed);
-  const x: number[] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = rng.next() < 0.15 ? 2 : rng.int(2);
-    y.push(c);
-    for (let d = 0; d < DIM; d++) x.push(rng.normal() + (d === c ? 1.5 : 0));
-  }
-  return { x: tf.tensor2d(x, [n, DIM]), y: tf.tensor1d(y, 'int32') };
-}
 
 const errorRate = defineMetric({
   name: 'error-rate',
@@ -39,21 +23,8 @@ const errorRate = defineMetric({
   },
 });
 
-function setup(seed = 1) {
-  const model = withHead(mlpBackbone({ inputDim: DIM, hidden: [8], seed }).model, { units: CLASSES, seed });
-  const params = combineViews(headParams(model), filmAdapters(model, { layers: ['hidden1'] }));
-  return { model, params };
-}
-
-const train = gaussians(300, 11);
-const metricSplit = gaussians(120, 12);
-
 function options(extra: Partial<FinetuneOptions> = {}): FinetuneOptions {
-  const { model, params } = setup();
-  return {
-    model, params, metric: errorRate, steps: 40, seed: 5, batchSize: 32, observeEvery: 10,
-    data: { train, metric: metricSplit }, optimizer: tf.train.adam(0.01), ...extra,
-  };
+  return tinyOptions(errorRate, extra);
 }
 
 describe('finetune', () => {
