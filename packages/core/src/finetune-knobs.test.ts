@@ -25,6 +25,12 @@ const balancedError = defineMetric({
   },
 });
 
+/** Cross-entropy split into one term per class's rows (the terms sum to the mean cross-entropy). */
+function classTerms(outputs: tf.Tensor, targets: tf.Tensor): tf.Scalar[] {
+  const perRow = tf.losses.softmaxCrossEntropy(tf.oneHot(tf.cast(targets, 'int32'), CLASSES), outputs, undefined, undefined, tf.Reduction.NONE);
+  return Array.from({ length: CLASSES }, (_, c) => tf.div(tf.sum(tf.mul(perRow, tf.cast(tf.equal(targets, c), 'float32'))), targets.shape[0]!) as tf.Scalar);
+}
+
 function options(extra: Partial<FinetuneOptions> = {}): FinetuneOptions {
   return tinyOptions(balancedError, extra);
 }
@@ -32,6 +38,7 @@ function options(extra: Partial<FinetuneOptions> = {}): FinetuneOptions {
 const KNOBS: [string, Partial<FinetuneOptions>][] = [
   ['loss-prior, one weight', { mixing: 'loss-prior' }],
   ['loss-prior, a weight per class', { mixing: 'loss-prior', lossGroups: 'label', groupRidge: [0.1, 1, 10], lambda: 0.3 }],
+  ['loss-prior, a weight per loss term', { mixing: 'loss-prior', lossParts: classTerms, groupRidge: 1 }],
   ['guided exploration', { guide: { share: 0.5, directions: ['loss', 'value', 'step'] } }],
   ['guided by the class slopes', { mixing: 'loss-prior', lossGroups: 'label', guide: { share: 0.5, directions: ['groups'] } }],
   ['V as its own step', { valueStep: { learningRate: 0.01 } }],
@@ -68,5 +75,7 @@ describe('finetune knobs', () => {
     await expect(finetune(options({ guide: { share: 2 } }))).rejects.toThrow(/'guide.share'/);
     await expect(finetune(options({ guide: { share: 0.5, directions: ['north' as never] } }))).rejects.toThrow(/'guide.directions'/);
     await expect(finetune(options({ mode: 'loss+value', mixing: 'loss-prior', lossGroups: () => [1] }))).rejects.toThrow(/'lossGroups'/);
+    await expect(finetune(options({ mode: 'loss+value', mixing: 'loss-prior', lossParts: classTerms, lossGroups: 'label' }))).rejects.toThrow(/'lossParts'/);
+    await expect(finetune(options({ mode: 'loss+value', mixing: 'loss-prior', lossParts: (o) => [tf.sum(o, 1) as never] }))).rejects.toThrow(/'lossParts'.*scalar/);
   });
 });

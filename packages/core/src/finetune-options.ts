@@ -96,6 +96,12 @@ export interface FinetuneOptions {
    */
   lossGroups?: 'label' | ((targets: tf.Tensor) => ArrayLike<number>);
   /**
+   * With `mixing: 'loss-prior'`: split the loss into its terms instead of its rows — e.g. a detector's per-class heatmap
+   * terms and its box-size and offset terms — each its own surrogate with its own fitted weight, so the step follows a
+   * metric-weighted sum of the terms. Returns the terms of the loss on a batch (they should sum to `loss`). Not with `lossGroups`.
+   */
+  lossParts?: (outputs: tf.Tensor, targets: tf.Tensor) => tf.Scalar[];
+  /**
    * With `lossGroups`: V = s·(−L) + Σ_g d_g·(−L_g) + residual — the whole loss keeps its own weight s ≥ 0 and each
    * group's deviation d_g is shrunk towards 0 by this ridge (relative to its information; default 1), so the loss
    * as given is the prior and the metric moves it only as far as the rounds show. A list: the ridge is chosen from it

@@ -117,7 +117,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
     const met = await featuresOf(split.trunk, opts.data.metric, 'data.metric', owned);
     const trunkSeconds = (performance.now() - trunkStart) / 1000;
     const lossPrior = usesValue && opts.mixing === 'loss-prior';
-    const groups = lossPrior && opts.lossGroups !== undefined ? groupRows(train.targets, opts.lossGroups) : null;
+    const groups = lossPrior ? lossGroupsOf(opts, () => lossPartCount(opts, split.head, train), train.targets) : null;
 
     const rng = new Rng(cfg.seed);
     const probe: MetricProbe = {
@@ -237,13 +237,14 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
     };
 
     /** ∇δ L at the current φ on the given training rows (default: a fresh sample of at most 1,024). */
-    const lossGradientDelta = (rows?: ArrayLike<number>): Float64Array => {
+    const lossGradientDelta = (rows?: ArrayLike<number>, part?: number): Float64Array => {
       const idx = rows ?? rng.permutation(train.count).slice(0, Math.min(train.count, 1024));
       const g = tf.tidy(() => {
         const i = tf.tensor1d(Int32Array.from(idx), 'int32');
         const xb = tf.gather(train.features, i);
         const yb = tf.gather(train.targets, i);
-        const { value, grads } = tf.variableGrads(() => lossFn(split.head(xb), yb), view.variables);
+        const term = part === undefined ? lossFn : (o: tf.Tensor, t: tf.Tensor) => opts.lossParts!(o, t)[part]!;
+        const { value, grads } = tf.variableGrads(() => term(split.head(xb), yb), view.variables);
         value.dispose();
         return view.flatten(grads);
       });
@@ -255,7 +256,8 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       const negate = (g: Float64Array) => g.map((v) => -v);
       const whole = negate(lossGradientDelta());
       if (groups === null) return [whole];
-      return [whole, ...groups.map((rows) => {
+      return [whole, ...groups.map((rows, g) => {
+        if (rows === 'part') return negate(lossGradientDelta(undefined, g));
         if (rows.length === 0) return new Float64Array(view.size);
         const pick = rows.length <= 256 ? rows : Array.from(rng.permutation(rows.length).subarray(0, 256), (k) => rows[k]!);
         return negate(lossGradientDelta(pick));
@@ -535,6 +537,31 @@ async function featuresOf(
       `${features.shape[0]} inputs and ${targets.shape[0]} targets`);
   }
   return { features, targets, count: features.shape[0]! };
+}
+
+/** The surrogate groups of `loss-prior`: row groups (`lossGroups`), the loss's terms (`lossParts`), or none. */
+function lossGroupsOf(opts: FinetuneOptions, partCount: () => number, targets: tf.Tensor): (number[] | 'part')[] | null {
+  if (opts.lossGroups !== undefined && opts.lossParts !== undefined) {
+    throw new InvalidArgumentError('finetune', 'lossParts', 'not together with lossGroups (groups are rows or terms)', 'both');
+  }
+  if (opts.lossGroups !== undefined) return groupRows(targets, opts.lossGroups);
+  if (opts.lossParts === undefined) return null;
+  if (typeof opts.lossParts !== 'function') {
+    throw new InvalidArgumentError('finetune', 'lossParts', 'a function (outputs, targets) => the loss terms', describe(opts.lossParts));
+  }
+  return Array.from({ length: partCount() }, () => 'part' as const);
+}
+
+/** How many terms `lossParts` returns, from one call on a few training rows (each must be a scalar). */
+function lossPartCount(opts: FinetuneOptions, head: (features: tf.Tensor) => tf.Tensor, train: { features: tf.Tensor; targets: tf.Tensor }): number {
+  return tf.tidy(() => {
+    const n = Math.min(2, train.features.shape[0]!);
+    const parts = opts.lossParts!(head(tf.slice(train.features, 0, n)), tf.slice(train.targets, 0, n));
+    if (!Array.isArray(parts) || parts.length === 0 || parts.some((p) => !(p instanceof tf.Tensor) || p.rank !== 0)) {
+      throw new InvalidArgumentError('finetune', 'lossParts', 'a non-empty list of scalar tensors', describe(parts));
+    }
+    return parts.length;
+  });
 }
 
 /** The training rows of every group: one per class for `label`, or as the function assigns them. */
