@@ -17,6 +17,7 @@ export {
 export { BatchSampler, type BatchSamplerState } from './batch-sampler.js';
 export { CheckpointStore, CHECKPOINT_VERSION } from './checkpoint.js';
 export { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
+export { resolveInside } from './safe-path.js';
 export { saveModel, loadModel, fileHandler, MODEL_JSON, MODEL_WEIGHTS } from './model-io.js';
 export { loadOrPretrain, metricoptCacheDir, configKey, canonicalJson, dataFingerprint, isDirectory, writeDirAtomic, CACHE_ENV_VAR, PRETRAIN_INFO, type LoadOrPretrainOptions, type PretrainedEntry } from './pretrained-cache.js';
 export { finetune, evaluateMetric } from './finetune.js';

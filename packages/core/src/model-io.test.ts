@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -61,6 +61,39 @@ describe('saveModel / loadModel', () => {
     await expect(loadModel(dir)).rejects.toThrow(/model.json: is not valid JSON/);
     await writeFile(join(dir, MODEL_JSON), '{"weightsManifest": []}');
     await expect(loadModel(dir)).rejects.toThrow(/has no modelTopology/);
+  });
+
+  it('refuses weightsManifest paths that leave the model directory (../, absolute, symlink out) and leaks no variables', async () => {
+    const base = await tempDir();
+    const dir = join(base, 'model');
+    const model = tinyClassifier(6);
+    await saveModel(model, dir);
+    model.dispose();
+    // The same weights outside the model directory: a loader that followed the manifest would load them.
+    await mkdir(join(base, 'elsewhere'));
+    await copyFile(join(dir, MODEL_WEIGHTS), join(base, 'elsewhere', MODEL_WEIGHTS));
+    await symlink(join(base, 'elsewhere', MODEL_WEIGHTS), join(dir, 'linked.bin'));
+    const manifest = JSON.parse(await readFile(join(dir, MODEL_JSON), 'utf8')) as tf.io.ModelJSON;
+    const withPath = (p: unknown) => JSON.stringify({ ...manifest, weightsManifest: [{ ...manifest.weightsManifest[0]!, paths: [p] }] });
+    const before = tf.memory().numTensors;
+    for (const [p, why] of [
+      ['../elsewhere/weights.bin', /leaves the directory/],
+      [join(base, 'elsewhere', MODEL_WEIGHTS), /absolute path/],
+      ['linked.bin', /symbolic link/],
+      [7, /paths\[0\] must be a file name, got 7/],
+    ] as const) {
+      await writeFile(join(dir, MODEL_JSON), withPath(p));
+      const err = await loadModel(dir).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FormatError);
+      expect((err as Error).message).toContain(join(dir, MODEL_JSON));
+      expect((err as Error).message).toMatch(why);
+    }
+    // A topology that tfjs cannot build is a FormatError naming model.json, and its half-built layers are freed.
+    await writeFile(join(dir, MODEL_JSON), JSON.stringify({ ...manifest, modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'NoSuchLayer', config: {} }] } } }));
+    await expect(loadModel(dir)).rejects.toThrow(/model.json: is not a loadable TensorFlow.js layers model/);
+    await writeFile(join(dir, MODEL_JSON), withPath('./weights.bin').replace('"shape":[', '"shape":[-1,'));
+    await expect(loadModel(dir)).rejects.toThrow(/weights\[0\]\.shape must be a list of non-negative integers/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('leaks no tensors', async () => {

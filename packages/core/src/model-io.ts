@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic } from './atomic-write.js';
-import { FormatError, InvalidArgumentError, describe } from './errors.js';
+import { FormatError, InvalidArgumentError, MetricOptError, describe } from './errors.js';
 import { FiLM } from './params/film-layer.js';
+import { resolveInside } from './safe-path.js';
 
 /** The two files a saved model is made of, in its directory. */
 export const MODEL_JSON = 'model.json';
@@ -56,7 +57,8 @@ export function fileHandler(dir: string): tf.io.IOHandler {
         if (paths.length !== 1) {
           throw new FormatError(jsonPath, `expected one weights file in weightsManifest, got ${paths.length} (${paths.join(', ')})`);
         }
-        const weightsPath = join(dir, paths[0]!);
+        // The manifest names its weights file; it may not lead out of the model's directory.
+        const weightsPath = resolveInside(dir, paths[0], `${jsonPath}: weightsManifest paths[0]`);
         const bytes = await readOrFail(weightsPath);
         const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * bytesPerElement(jsonPath, s), 0);
         if (bytes.length !== expected) {
@@ -95,7 +97,17 @@ export async function saveModel(model: tfl.LayersModel, dir: string): Promise<vo
 export async function loadModel(dir: string): Promise<tfl.LayersModel> {
   // The class must be in tfjs's registry for deserialisation; registering again is harmless.
   tf.serialization.registerClass(FiLM);
-  return tfl.loadLayersModel(fileHandler(dir));
+  const handler = fileHandler(dir);
+  const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
+  try {
+    return await tfl.loadLayersModel(handler);
+  } catch (err) {
+    // A topology that fails half-way leaves the variables of the layers it built: free them.
+    for (const [name, v] of Object.entries(tf.engine().registeredVariables)) if (!variablesBefore.has(name)) v.dispose();
+    if (err instanceof MetricOptError) throw err;
+    const reason = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]!.slice(0, 300)}` : String(err);
+    throw new FormatError(join(dir, MODEL_JSON), `is not a loadable TensorFlow.js layers model (${reason})`, { cause: err });
+  }
 }
 
 async function readOrFail(path: string): Promise<Buffer> {
@@ -121,7 +133,26 @@ function parseModelJson(path: string, bytes: Buffer): tf.io.ModelJSON {
   if (!Array.isArray(json.weightsManifest) || !json.weightsManifest.every((g) => Array.isArray(g?.paths) && Array.isArray(g?.weights))) {
     throw new FormatError(path, 'has no valid weightsManifest (a list of { paths, weights })');
   }
+  json.weightsManifest.forEach((group, g) => {
+    group.paths.forEach((p, i) => {
+      if (typeof p !== 'string') throw new FormatError(path, `weightsManifest[${g}].paths[${i}] must be a file name, got ${describe(p)}`);
+    });
+    group.weights.forEach((spec, i) => checkWeightSpec(path, spec, `weightsManifest[${g}].weights[${i}]`));
+  });
   return json as tf.io.ModelJSON;
+}
+
+/** One weights-manifest entry: a name, a dtype and a shape of non-negative integers (so sizes can be computed before reading). */
+function checkWeightSpec(path: string, spec: unknown, at: string): void {
+  const s = spec as Partial<tf.io.WeightsManifestEntry> | null;
+  if (s === null || typeof s !== 'object') throw new FormatError(path, `${at} must be an object { name, shape, dtype }, got ${describe(spec)}`);
+  if (typeof s.name !== 'string') throw new FormatError(path, `${at}.name must be a string, got ${describe(s.name)}`);
+  if (typeof s.dtype !== 'string') throw new FormatError(path, `${at}.dtype must be a string, got ${describe(s.dtype)}`);
+  if (!Array.isArray(s.shape) || !s.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new FormatError(path, `${at}.shape must be a list of non-negative integers, got ${describe(s.shape)}`);
+  }
+  const q = s.quantization as unknown;
+  if (q !== undefined && (q === null || typeof q !== 'object')) throw new FormatError(path, `${at}.quantization must be an object, got ${describe(q)}`);
 }
 
 function bytesPerElement(path: string, spec: tf.io.WeightsManifestEntry): number {

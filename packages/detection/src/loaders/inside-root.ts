@@ -1,20 +1,10 @@
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { FormatError } from '@metricopt/core';
+import { resolveInside as resolveInsideRoot } from '@metricopt/core';
 
 /**
- * The absolute path of `name` under `root`, or a FormatError naming `source` when `name` is not a
- * plain relative path that stays inside `root` (absolute paths and `..` escapes are refused).
+ * The absolute path of `name` under `root`, or a FormatError naming `source` and `what` when
+ * `name` is not a plain relative path that stays inside `root`: absolute paths, `..` escapes
+ * and symbolic links whose target lies outside are refused (core's resolveInside).
  */
 export function resolveInside(root: string, name: unknown, source: string, what: string): string {
-  if (typeof name !== 'string' || name.length === 0) throw new FormatError(source, `${what} must be a non-empty string, got ${JSON.stringify(name)}`);
-  if (isAbsolute(name) || /^[a-zA-Z]:[\\/]/.test(name) || name.includes('\0')) {
-    throw new FormatError(source, `${what} must be a path relative to ${root}, got the absolute path ${JSON.stringify(name)}`);
-  }
-  const base = resolve(root);
-  const full = resolve(base, name);
-  const rel = relative(base, full);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw new FormatError(source, `${what} ${JSON.stringify(name)} leaves the dataset directory ${base}`);
-  }
-  return full;
+  return resolveInsideRoot(root, name, `${source}: ${what}`);
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -79,7 +79,7 @@ describe('loadCocoDataset', () => {
     ['an unknown image', (g) => { g.annotations[0]!.image_id = 99; return g; }, /annotations\[0\]\.image_id/],
     ['a box outside its image', (g) => { g.annotations[0]!.bbox = [6, 1, 4, 3]; return g; }, /outside its image/],
     ['no categories', (g) => { delete (g as Partial<typeof g>).categories; return g; }, /categories/],
-    ['a file_name leaving the directory', (g) => { g.images[0]!.file_name = '../x.png'; return g; }, /leaves the dataset directory/],
+    ['a file_name leaving the directory', (g) => { g.images[0]!.file_name = '../x.png'; return g; }, /leaves the directory/],
     ['an absolute file_name', (g) => { g.images[0]!.file_name = '/etc/passwd'; return g; }, /absolute path/],
     ['a missing file_name', (g) => { delete (g.images[1] as Partial<(typeof g.images)[1]>).file_name; return g; }, /images\[1\]\.file_name/],
     ['a wrong declared size', (g) => { g.images[0]!.width = 9; return g; }, /says 9x6/],
@@ -106,6 +106,29 @@ describe('loadCocoDataset', () => {
     const err = await loadCocoDataset({ annotations: await write(`img-${file}.json`, g), channels: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FormatError);
     expect((err as Error).message).toMatch(message);
+  });
+
+  it('refuses a file_name that is a symbolic link to an image outside the image directory', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'coco-outside-'));
+    await png(join(outside, 'secret.png'));
+    await symlink(join(outside, 'secret.png'), join(root, 'linked.png'));
+    await symlink(outside, join(root, 'linked-dir'));
+    for (const [i, name] of ['linked.png', 'linked-dir/secret.png'].entries()) {
+      const g = good();
+      g.images[0]!.file_name = name;
+      const file = `symlink-${i}.json`;
+      const err = await loadCocoDataset({ annotations: await write(file, g), channels: 1 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FormatError);
+      expect((err as Error).message).toContain(`${file}: images[0].file_name: "${name}" leads through a symbolic link`);
+    }
+    // A link that stays inside the directory is followed.
+    await symlink(join(root, 'a.png'), join(root, 'inside-link.png'));
+    const g = good();
+    g.images[0]!.file_name = 'inside-link.png';
+    const ds = await loadCocoDataset({ annotations: await write('symlink-inside.json', g), channels: 1 });
+    expect(ds.images.shape).toEqual([2, H, W, 1]);
+    ds.images.dispose();
+    await rm(outside, { recursive: true, force: true });
   });
 
   it('reports a missing annotation file', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -97,7 +97,7 @@ describe('loadVocDataset', () => {
     ['a non-numeric box', { x: xml('x.jpg', [{ name: 'cat', box: [1, 1, NaN, 2] }]) }, ['x.jpg'], /<xmax> must be a number/, 'x.xml'],
     ['a box outside the image', { x: xml('x.jpg', [{ name: 'cat', box: [1, 1, 30, 2] }]) }, ['x.jpg'], /outside the 10x8 image/, 'x.xml'],
     ['a missing image', { x: xml('x.jpg', [{ name: 'cat', box: [1, 1, 2, 2] }]) }, [], /x\.jpg: is missing/, 'x.jpg'],
-    ['a filename leaving the directory', { x: xml('../../x.jpg', []) }, ['x.jpg'], /leaves the dataset directory/, 'x.xml'],
+    ['a filename leaving the directory', { x: xml('../../x.jpg', []) }, ['x.jpg'], /leaves the directory/, 'x.xml'],
     ['an absolute filename', { x: xml('/tmp/x.jpg', []) }, ['x.jpg'], /absolute path/, 'x.xml'],
     ['a wrong declared size', { x: xml('x.jpg', [], [12, 8]) }, ['x.jpg'], /<size> says 12x8/, 'x.xml'],
   ];
@@ -117,5 +117,18 @@ describe('loadVocDataset', () => {
     await expect(loadVocDataset({ root, split: 'test' })).rejects.toThrow(/test\.txt: does not exist/);
     const escaping = await vocRoot('escape', {}, [], ['../../etc/passwd']);
     await expect(loadVocDataset({ root: escaping })).rejects.toThrow(/not an image id/);
+  });
+
+  it('refuses images and annotations that are symbolic links to files outside their directory', async () => {
+    const outside = join(base, 'outside');
+    await mkdir(outside, { recursive: true });
+    await sharp({ create: { width: 10, height: 8, channels: 3, background: { r: 1, g: 2, b: 3 } } }).jpeg().toFile(join(outside, 'secret.jpg'));
+    await writeFile(join(outside, 'secret.xml'), xml('y.jpg', []));
+    const root = await vocRoot('symlinked', { x: xml('x.jpg', []) }, ['y.jpg']);
+    await symlink(join(outside, 'secret.jpg'), join(root, 'JPEGImages', 'x.jpg'));
+    await expect(loadVocDataset({ root })).rejects.toThrow(/x\.xml: <filename>: "x\.jpg" leads through a symbolic link/);
+    await writeFile(join(root, 'ImageSets', 'Main', 'trainval.txt'), 'y\n');
+    await symlink(join(outside, 'secret.xml'), join(root, 'Annotations', 'y.xml'));
+    await expect(loadVocDataset({ root })).rejects.toThrow(/trainval\.txt: image id "y": "y\.xml" leads through a symbolic link/);
   });
 });
