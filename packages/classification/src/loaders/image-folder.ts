@@ -1,6 +1,6 @@
-import { readdir } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
-import { FormatError, InvalidArgumentError, describe } from '@metricopt/core';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, extname, join, relative } from 'node:path';
+import { FormatError, InvalidArgumentError, describe, resolveInside } from '@metricopt/core';
 import { loadImages, type DecodeImageOptions, type LabelledImages, type SkippedImage } from '@metricopt/data';
 import type { ImageDataset } from './image-dataset.js';
 
@@ -31,7 +31,8 @@ export interface ImageFolder {
  * order (label 0 is the first name), files in sorted order within a class, decoded with sharp.
  * Without `resize` every image must have the same size. A folder without class subfolders, a
  * class subfolder without images, or a corrupt image is a FormatError naming it (with
- * `onError: 'skip'` bad images are left out and counted instead).
+ * `onError: 'skip'` bad images are left out and counted instead). Symbolic links are followed
+ * while their target stays inside `dir`; one pointing outside it is a FormatError.
  *
  * ```ts
  * const { set, classNames, skipped } = await loadImageFolder('photos/train', { channels: 3, resize: { width: 32, height: 32 }, onError: 'skip' });
@@ -45,8 +46,8 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
   if (typeof dir !== 'string' || dir.length === 0) throw new InvalidArgumentError(fn, 'dir', 'a directory path', describe(dir));
   const onError = options.onError ?? 'throw';
   if (onError !== 'throw' && onError !== 'skip') throw new InvalidArgumentError(fn, 'options.onError', "'throw' or 'skip'", describe(onError));
-  const entries = await readDir(dir);
-  const found = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const entries = await readEntries(dir, dir);
+  const found = entries.filter((e) => e.isDirectory).map((e) => e.name).sort();
   if (found.length === 0) throw new FormatError(dir, 'has no class subfolders; expected one subfolder of images per class (dir/<class>/<image>)');
   let classNames = found;
   if (options.classNames !== undefined) {
@@ -58,8 +59,8 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
   const labels: number[] = [];
   for (const name of found) {
     const classDir = join(dir, name);
-    const files = (await readDir(classDir))
-      .filter((e) => e.isFile() && IMAGE_EXTENSIONS.includes(extname(e.name).toLowerCase()))
+    const files = (await readEntries(classDir, dir))
+      .filter((e) => e.isFile && IMAGE_EXTENSIONS.includes(extname(e.name).toLowerCase()))
       .map((e) => e.name)
       .sort();
     if (files.length === 0) throw new FormatError(classDir, `has no image files (${IMAGE_EXTENSIONS.join(', ')})`);
@@ -111,6 +112,23 @@ export async function loadImageFolderDataset(dir: string, options: Omit<ImageFol
     files: [...train.paths, ...test.paths],
     skipped: [...train.skipped, ...test.skipped],
   };
+}
+
+/**
+ * A folder's entries as directories or files. A symbolic link is followed only when its target
+ * stays inside `root` (the folder the caller named); one that points outside is a FormatError.
+ */
+async function readEntries(dir: string, root: string): Promise<{ name: string; isDirectory: boolean; isFile: boolean }[]> {
+  const entries = await readDir(dir);
+  return Promise.all(entries.map(async (e) => {
+    if (!e.isSymbolicLink()) return { name: e.name, isDirectory: e.isDirectory(), isFile: e.isFile() };
+    const link = join(dir, e.name);
+    const target = resolveInside(root, relative(root, link), `${link} (a symbolic link in ${root})`);
+    const info = await stat(target).catch((err: NodeJS.ErrnoException) => {
+      throw new FormatError(link, `is a symbolic link that cannot be followed (${err.code ?? String(err)})`, { cause: err });
+    });
+    return { name: e.name, isDirectory: info.isDirectory(), isFile: info.isFile() };
+  }));
 }
 
 async function readDir(dir: string) {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -157,6 +157,30 @@ describe('image folders', () => {
     const resized = await loadImageFolder(mixed, { resize: { width: 2, height: 2 }, channels: 3 });
     expect(resized.set.shape).toEqual([2, 2, 2, 3]);
     await expect(loadImageFolder(join(root, 'nope'))).rejects.toThrow(/nope: does not exist/);
+  });
+
+  it('follows symbolic links inside the folder and refuses links (to a file or a class folder) pointing outside it', async () => {
+    const dir = await fresh('folder-links');
+    const outside = await fresh('folder-links-outside');
+    await mkdir(join(dir, 'a'));
+    await png(join(dir, 'a', '1.png'), 7);
+    await png(join(outside, 'secret.png'), 9);
+    // Inside: a linked file and a linked class folder are loaded like the real ones.
+    await symlink(join(dir, 'a', '1.png'), join(dir, 'a', '2.png'));
+    await symlink(join(dir, 'a'), join(dir, 'b'));
+    const inside = await loadImageFolder(dir, { channels: 1 });
+    expect(inside.classNames).toEqual(['a', 'b']);
+    expect(inside.paths.map((p) => p.slice(dir.length + 1))).toEqual(['a/1.png', 'a/2.png', 'b/1.png', 'b/2.png']);
+    await symlink(join(outside, 'secret.png'), join(dir, 'a', '3.png'));
+    const err = (await loadImageFolder(dir).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(FormatError);
+    expect(err.message).toContain(`${join(dir, 'a', '3.png')} (a symbolic link in ${dir}): "a/3.png" leads through a symbolic link`);
+    await rm(join(dir, 'a', '3.png'));
+    await symlink(outside, join(dir, 'c'));
+    await expect(loadImageFolder(dir)).rejects.toThrow(/"c" leads through a symbolic link/);
+    await rm(join(dir, 'c'));
+    await symlink('../../gone.png', join(dir, 'a', '4.png'));
+    await expect(loadImageFolder(dir)).rejects.toThrow(/"a\/4.png" leads through a symbolic link/);
   });
 
   it('reads train/ and test/ folders, the test folder with the train classes', async () => {
