@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
-import { FormatError } from '@metricopt/core';
+import { FormatError, resolveInside } from '@metricopt/core';
 import { DatasetNotFoundError } from '@metricopt/data';
 
 /** A dataset as files: every image's path (inside `root`) and class, and which classes are the unseen ones. */
@@ -18,9 +18,9 @@ export interface ImageList {
 }
 
 /**
- * `relativePath` resolved against `root`; a path that is absolute or leaves the root (`../x`,
- * `a/../../x`) is a FormatError naming the list file and line: a dataset list may only name
- * files inside its dataset.
+ * `relativePath` resolved against `root`; a path that is absolute, leaves the root (`../x`,
+ * `a/../../x`) or leads through a symbolic link to a target outside it is a FormatError naming
+ * the list file and line: a dataset list may only name files inside its dataset.
  */
 export function insideRoot(root: string, relativePath: string, file: string, line: number): string {
   const rel = relativePath.replace(/\\/g, '/');
@@ -29,6 +29,8 @@ export function insideRoot(root: string, relativePath: string, file: string, lin
   if (rel === '' || isAbsolute(rel) || back === '' || back === '..' || back.startsWith(`..${sep}`) || isAbsolute(back)) {
     throw new FormatError(file, `line ${line}: path ${JSON.stringify(relativePath)} is not inside the dataset root ${root}`);
   }
+  // As written it stays inside; on disk a symbolic link may still lead out.
+  resolveInside(root, relative(resolve(root), full), `${file}: line ${line}`);
   return full;
 }
 

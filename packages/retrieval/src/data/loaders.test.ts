@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
@@ -216,6 +216,20 @@ describe('insideRoot', () => {
       else expect(call).toThrow(/list\.txt: line 3: path .* is not inside the dataset root/);
     },
   );
+
+  it('refuses a path through a symbolic link that points outside the root, follows one that stays inside', async () => {
+    const dir = await fresh('inside-root-links');
+    const outside = await fresh('inside-root-outside');
+    await mkdir(join(dir, 'cls'));
+    await writeFile(join(dir, 'cls', 'real.jpg'), 'x');
+    await writeFile(join(outside, 'secret.jpg'), 'x');
+    await symlink(join(outside, 'secret.jpg'), join(dir, 'cls', 'out.jpg'));
+    await symlink(outside, join(dir, 'out-dir'));
+    await symlink(join(dir, 'cls'), join(dir, 'in-dir'));
+    expect(insideRoot(dir, 'in-dir/real.jpg', 'list.txt', 1)).toBe(join(dir, 'in-dir', 'real.jpg'));
+    expect(() => insideRoot(dir, 'cls/out.jpg', 'list.txt', 2)).toThrow(/list\.txt: line 2: "cls\/out\.jpg" leads through a symbolic link/);
+    expect(() => insideRoot(dir, 'out-dir/secret.jpg', 'list.txt', 3)).toThrow(/list\.txt: line 3: .* leads through a symbolic link/);
+  });
 });
 
 describe('loadFashionMnistRetrieval and loadRetrievalDataset', () => {
