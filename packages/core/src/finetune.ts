@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchSampler, type BatchSamplerState } from './batch-sampler.js';
+import { BatchSampler } from './batch-sampler.js';
 import { CHECKPOINT_VERSION, CheckpointStore } from './checkpoint.js';
 import { CheckpointError, InvalidArgumentError, describe } from './errors.js';
 import { esGradient } from './es-estimate.js';
@@ -13,15 +13,16 @@ import {
   type Split,
   type SplitSource,
 } from './finetune-options.js';
+import { checkFinetuneState, restoreOptimizer, saveOptimizer, type FinetuneState } from './finetune-state.js';
 import { softmaxCrossEntropy } from './losses.js';
 import { MetricOptOptimizer, type MixedStep, type ValueGradientSource } from './metricopt-optimizer.js';
 import { observeRound, probeMetric, type MetricProbe } from './observation-round.js';
 import type { ObservationRound } from './observation.js';
 import { cacheFeatures } from './params/feature-cache.js';
 import { splitModel } from './params/model-split.js';
-import { Rng, type RngState } from './rng.js';
+import { Rng } from './rng.js';
 import { ValueFunction } from './value/value-function.js';
-import { ValueStep, type ValueStepState } from './value/value-step.js';
+import { ValueStep } from './value/value-step.js';
 
 const DEFAULTS = {
   mode: 'loss+value' as FinetuneMode,
@@ -41,34 +42,6 @@ const DEFAULTS = {
 
 type Config = typeof DEFAULTS & { steps: number; seed: number };
 const GUIDE_DIRECTIONS: readonly GuideDirection[] = ['loss', 'value', 'step', 'groups'];
-
-interface SavedWeight {
-  name: string;
-  shape: number[];
-  values: number[];
-}
-
-interface FinetuneState {
-  version: number;
-  fingerprint: Record<string, unknown>;
-  step: number;
-  round: number;
-  metricCalls: number;
-  phi: number[];
-  optimizer: SavedWeight[];
-  rng: RngState;
-  sampler: BatchSamplerState | null;
-  value: unknown;
-  esGradient: number[] | null;
-  best: { score: number; step: number; phi: number[] } | null;
-  history: RoundRecord[];
-  timings: { metricSeconds: number; valueSeconds: number };
-  /** Guided exploration's running sums (absent in older checkpoints and when the guide is off). */
-  guide?: { lossSum: number[]; lossCount: number; previousCentre: number[] | null };
-  valueStep?: ValueStepState;
-  /** The latest round's surrogate slopes (mixing loss-prior). */
-  slopes?: number[][] | null;
-}
 
 /**
  * Finetunes the compact parameters φ of `model` so that `metric` improves, with the mode's update
@@ -166,12 +139,29 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
     let latestSlopes: Float64Array[] | null = null;
     let resumed = false;
     const saved = store ? await store.load<FinetuneState>() : null;
+    let complete = false;
     if (saved) {
-      const mismatch = Object.entries(fingerprint).find(([k, v]) => saved.fingerprint?.[k] !== v);
+      const source = store!.path;
+      const optimizerUsed = esOptimizer ?? optimizer;
+      checkFinetuneState(saved, source, {
+        params: view.size,
+        trainRows: train.count,
+        variableShapes: esVariable ? [esVariable.shape.slice()] : view.variables.map((v) => v.shape.slice()),
+      });
+      const mismatch = Object.entries(fingerprint).find(([k, v]) => saved.fingerprint[k] !== v);
       if (mismatch) {
         throw new CheckpointError(
-          `checkpoint in ${store!.dir} belongs to another run: its ${mismatch[0]} is ${String(saved.fingerprint?.[mismatch[0]])}, this run's is ${String(mismatch[1])}`,
+          `checkpoint in ${store!.dir} belongs to another run: its ${mismatch[0]} is ${String(saved.fingerprint[mismatch[0]])}, this run's is ${String(mismatch[1])}`,
         );
+      }
+      try {
+        // What can still refuse the state (value function, optimizer) goes first: φ is written only once they took it.
+        if (valueFn && saved.value !== null) valueFn.setState(saved.value as never, `${source}: value`);
+        await restoreOptimizer(optimizerUsed, saved.optimizer, saved.optimizerExtra, source);
+        if (stepper && saved.valueStep) stepper.setState(saved.valueStep, `${source}: valueStep`);
+      } catch (err) {
+        if (err instanceof CheckpointError) throw err;
+        throw new CheckpointError(`${source}: ${(err as Error).message}`, { cause: err });
       }
       step = saved.step;
       round = saved.round;
@@ -179,8 +169,6 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       view.write(Float32Array.from(saved.phi));
       rng.setState(saved.rng);
       if (sampler && saved.sampler) sampler.setState(saved.sampler);
-      await restoreOptimizer(esOptimizer ?? optimizer, saved.optimizer);
-      if (valueFn && saved.value !== null) valueFn.setState(saved.value as never);
       esState.latest = saved.esGradient ? Float64Array.from(saved.esGradient) : null;
       esState.rounds = round;
       best = saved.best ? { ...saved.best, phi: Float32Array.from(saved.best.phi) } : null;
@@ -195,15 +183,16 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
         guide.lossCount = saved.guide.lossCount;
         guide.previousCentre = saved.guide.previousCentre ? Float32Array.from(saved.guide.previousCentre) : null;
       }
-      if (stepper && saved.valueStep) stepper.setState(saved.valueStep);
       if (saved.slopes) latestSlopes = saved.slopes.map((v) => Float64Array.from(v));
       probe.seconds = saved.timings.metricSeconds;
       valueSeconds = saved.timings.valueSeconds;
+      complete = saved.complete === true;
       resumed = true;
     }
 
     const checkpoint = async (): Promise<void> => {
       if (!store) return;
+      const optimizerState = await saveOptimizer(esOptimizer ?? optimizer);
       const state: FinetuneState = {
         version: CHECKPOINT_VERSION,
         fingerprint,
@@ -211,7 +200,8 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
         round,
         metricCalls: probe.calls,
         phi: Array.from(view.read()),
-        optimizer: await saveOptimizer(esOptimizer ?? optimizer),
+        optimizer: optimizerState.weights,
+        optimizerExtra: optimizerState.extra,
         rng: rng.getState(),
         sampler: sampler ? sampler.getState() : null,
         value: valueFn ? valueFn.getState() : null,
@@ -222,6 +212,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       };
       if (stepper) state.valueStep = stepper.getState();
       if (latestSlopes) state.slopes = latestSlopes.map((v) => Array.from(v));
+      if (complete) state.complete = true;
       if (cfg.guide.share > 0) {
         state.guide = {
           lossSum: Array.from(guide.lossSum),
@@ -408,14 +399,17 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
         if (store && step % every === 0) await checkpoint();
       }
     }
-    // The final φ competes for selection too (one whole-split call).
-    if (cfg.select) {
+    // The final φ competes for selection too (one whole-split call), once: a finished run resumed makes none.
+    if (cfg.select && !complete) {
       const m = await probeMetric(probe, met.features, met.targets, step);
       considerBest(opts.metric.higherIsBetter ? m : -m, step);
     }
     const chosen = best as { score: number; step: number; phi: Float32Array } | null;
     if (chosen) view.write(chosen.phi);
-    if (store) await checkpoint();
+    if (store && !complete) {
+      complete = true;
+      await checkpoint();
+    }
 
     const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : null);
     return {
@@ -591,17 +585,6 @@ function groupRows(targets: tf.Tensor, spec: 'label' | ((targets: tf.Tensor) => 
 
 function isSplit(v: unknown): v is Split {
   return typeof v === 'object' && v !== null && (v as Split).x instanceof tf.Tensor && (v as Split).y instanceof tf.Tensor;
-}
-
-async function saveOptimizer(optimizer: tf.Optimizer): Promise<SavedWeight[]> {
-  const weights = await optimizer.getWeights();
-  return weights.map((w) => ({ name: w.name, shape: w.tensor.shape.slice(), values: Array.from(w.tensor.dataSync()) }));
-}
-
-async function restoreOptimizer(optimizer: tf.Optimizer, saved: SavedWeight[]): Promise<void> {
-  const tensors = saved.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape) }));
-  await optimizer.setWeights(tensors);
-  tf.dispose(tensors.map((t) => t.tensor));
 }
 
 /** The metric of the model's outputs on a whole split (outputs computed in chunks). */
