@@ -61,3 +61,11 @@ export {
 export { makeSyntheticSplits, DEFAULT_SPLIT_SIZES, type SplitSizes, type SyntheticSplits } from './tasks/synthetic/synthetic-splits.js';
 export { pretrainCrossEntropy, type PretrainOptions } from './tasks/synthetic/pretrain.js';
 export * from './report/index.js';
+export { PluginError, type PluginErrorKind } from './plugins/plugin-error.js';
+export { discoverPlugins, explicitPlugin, PLUGINS_ENV_VAR, type PluginDiscoveryOptions, type PluginFailure } from './plugins/discover-plugins.js';
+export { importPlugin, loadPlugins, registerPlugins, type LoadedPlugin } from './plugins/load-plugins.js';
+export { tasksOfModule } from './plugins/plugin-tasks.js';
+export { readPluginManifest, PLUGIN_FIELD, PLUGIN_ENTRY } from './plugins/plugin-manifest.js';
+export { findWorkspaceRoot, workspacePackageDirs } from './plugins/workspace-packages.js';
+export { pluginLabel, type PluginSource, type PluginOrigin } from './plugins/plugin-source.js';
+export { registerTaskPlugins, extractPluginFlags, type PluginContext } from './plugins/cli-plugins.js';

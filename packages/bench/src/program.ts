@@ -12,6 +12,7 @@ import { runDemo } from './demo.js';
 import { commaList, positiveInt } from './cli-parsers.js';
 import { addEvalCommand } from './eval-command.js';
 import { knownTaskNames, listTasks, type BenchTask } from './registry.js';
+import { PLUGIN_HELP, registerTaskPlugins, skippedPluginsNote, type PluginContext } from './plugins/cli-plugins.js';
 import { createReporter } from './reporter.js';
 import { formatTableAndComparison, recordBackend } from './report/console-summary.js';
 import { writeReport } from './report/write-report.js';
@@ -32,11 +33,15 @@ export interface CliIo {
  * await runCli(['bench', 'nope']);   // stderr: error: unknown task 'nope'; known tasks: synthetic → 2
  * ```
  */
-export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+  plugins: PluginContext = {},
+): Promise<number> {
   registerBuiltinTasks();
-  const program = createProgram(io);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    const rest = await registerTaskPlugins(argv, io.stderr, plugins);
+    await createProgram(io).parseAsync(rest, { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
@@ -62,7 +67,9 @@ export function createProgram(io: CliIo): Command {
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
     })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Read by runCli before the commands are built (plugins add `bench` tasks); listed here for --help.
+    .option('--plugin <module>', PLUGIN_HELP);
 
   program
     .command('backend')
@@ -77,7 +84,7 @@ export function createProgram(io: CliIo): Command {
     .command('bench')
     .description(`run a benchmark suite: every method from the same start, per seed (tasks: ${knownTaskNames()})`);
   bench.on('command:*', (operands: string[]) => {
-    throw new UsageError(`unknown task '${operands[0]}'; known tasks: ${knownTaskNames()}`);
+    throw new UsageError(`unknown task '${operands[0]}'; known tasks: ${knownTaskNames()}${skippedPluginsNote()}`);
   });
   for (const task of listTasks()) addTaskCommand(bench, task, io);
 

@@ -116,7 +116,8 @@ export function knownTaskNames(): string {
   return tasks.size === 0 ? 'none registered' : [...tasks.keys()].join(', ');
 }
 
-function checkTask(task: BenchTask): void {
+/** The checks registerTask makes (plugins are checked before they register). */
+export function checkTask(task: BenchTask): void {
   if (task === null || typeof task !== 'object') {
     throw new InvalidArgumentError('registerTask', 'task', 'a BenchTask object', String(task));
   }
