@@ -69,3 +69,4 @@ export { readPluginManifest, PLUGIN_FIELD, PLUGIN_ENTRY } from './plugins/plugin
 export { findWorkspaceRoot, workspacePackageDirs } from './plugins/workspace-packages.js';
 export { pluginLabel, type PluginSource, type PluginOrigin } from './plugins/plugin-source.js';
 export { registerTaskPlugins, extractPluginFlags, type PluginContext } from './plugins/cli-plugins.js';
+export { runMethods, type BenchMethod, type MethodRunOptions, type SharedFinetuneOptions } from './method-runner.js';
