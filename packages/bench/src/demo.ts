@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { resolveInside } from '@metricopt/core';
 import type { CliIo } from './program.js';
 import { listTasks, type BenchConfig } from './registry.js';
 import { createReporter } from './reporter.js';
@@ -32,8 +33,11 @@ export async function runDemo(io: CliIo, out?: string, options: { backend?: stri
     const ran = await task.run(config, reporter);
     const results = options.backend === undefined ? ran : recordBackend(ran, options.backend);
     if (out !== undefined) {
-      reporter.log(`wrote ${await writeResultsJson(join(out, task.name), results)}`);
-      reporter.log(`wrote ${(await writeReport(join(out, task.name), results)).html}`);
+      // A task's folder stays inside the directory the user named, whatever the task is called.
+      resolveInside(out, task.name, `${out} (demo --out): task ${JSON.stringify(task.name)}`);
+      const taskDir = join(out, task.name);
+      reporter.log(`wrote ${await writeResultsJson(taskDir, results)}`);
+      reporter.log(`wrote ${(await writeReport(taskDir, results)).html}`);
     }
     io.stdout.write(`${formatTableAndComparison(results)}\n`);
     all.push(results);

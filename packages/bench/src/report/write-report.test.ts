@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { FormatError } from '@metricopt/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -34,5 +35,23 @@ describe('writeReport', () => {
 
   it('rejects results that do not match the schema', async () => {
     await expect(writeReport(join(tmpdir(), 'never'), { task: 't' } as never)).rejects.toThrow(/report input 0/);
+  });
+
+  it('writes nothing outside the directory: a charts/ link pointing out of it is refused, and a task name cannot climb out', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'metricopt-report-'));
+    dirs.push(root);
+    const dir = join(root, 'out');
+    await mkdir(dir);
+    await mkdir(join(root, 'elsewhere'));
+    await symlink(join(root, 'elsewhere'), join(dir, 'charts'));
+    const err = await writeReport(dir, handResult({ curves: false })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FormatError);
+    expect((err as Error).message).toContain('(the output directory): charts: "charts" leads through a symbolic link');
+    expect(await readdir(join(root, 'elsewhere'))).toEqual([]);
+    await rm(join(dir, 'charts'));
+    // Chart files are named from the task: a task called '../../x' still lands in dir/charts.
+    const written = await writeReport(dir, { ...handResult({ curves: false }), task: '../../x' });
+    expect(written.pngs.every((p) => p.startsWith(join(dir, 'charts')))).toBe(true);
+    expect((await readdir(root)).sort()).toEqual(['elsewhere', 'out']);
   });
 });
