@@ -21,6 +21,8 @@ export interface BenchMethod {
   mode: FinetuneMode;
   /** Default: finetune's own (softmax cross-entropy). */
   loss?: LossFn;
+  /** The method's own finetune options (e.g. `mixing: 'loss-prior'`), over the suite's shared ones. */
+  options?: SharedFinetuneOptions;
 }
 
 /** The finetune options every method of a suite shares (everything but what the runner sets per method). */
@@ -89,6 +91,7 @@ export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]
           model,
           params,
           metric,
+          ...method.options,
           ...(method.loss ? { loss: method.loss } : {}),
           data: options.data,
           optimizer,

@@ -18,8 +18,8 @@ export { boxIou, type BoxIouOptions } from './boxes/box-iou.js';
 export { nms, classwiseNms, type NmsOptions } from './boxes/nms.js';
 // The detector.
 export { centerNet, CENTER_NET_STRIDE, type CenterNet, type CenterNetOptions } from './detector/center-net.js';
-export { centerNetFocalLoss, type FocalLossOptions } from './detector/focal-loss.js';
-export { centerNetLoss, centerNetLossParts, type CenterNetLossOptions, type CenterNetLossParts } from './detector/center-net-loss.js';
+export { centerNetFocalLoss, centerNetFocalLossPerClass, type FocalLossOptions } from './detector/focal-loss.js';
+export { centerNetLoss, centerNetLossParts, centerNetLossTerms, type CenterNetLossOptions, type CenterNetLossParts } from './detector/center-net-loss.js';
 export {
   encodeCenterNetTargets, gaussianRadius, targetChannels, type EncodeTargetsOptions, type TargetObject,
 } from './detector/encode-targets.js';

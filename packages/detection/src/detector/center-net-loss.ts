@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, describe, type LossFn } from '@metricopt/core';
-import { centerNetFocalLoss, type FocalLossOptions } from './focal-loss.js';
+import { centerNetFocalLoss, centerNetFocalLossPerClass, type FocalLossOptions } from './focal-loss.js';
 import { targetChannels } from './encode-targets.js';
 
 export interface CenterNetLossOptions extends FocalLossOptions {
@@ -65,5 +65,39 @@ export function centerNetLoss(options: CenterNetLossOptions): LossFn {
     tf.tidy(() => {
       const parts = centerNetLossParts(outputs, targets, options);
       return parts.total;
+    });
+}
+
+/**
+ * The CenterNet loss as a list of terms that sum to it, for `finetune`'s `lossParts` (MetricOpt with
+ * the loss as V's prior, one fitted weight per term): `per-class` (default) gives C focal terms (one
+ * per class's heatmap) then the weighted size and offset terms; `parts` gives focal, size, offset.
+ *
+ * ```ts
+ * const terms = centerNetLossTerms({ numClasses: 10 });
+ * terms(outputs, targets).length;   // 12
+ * ```
+ */
+export function centerNetLossTerms(
+  options: CenterNetLossOptions & { split?: 'per-class' | 'parts' },
+): (outputs: tf.Tensor, targets: tf.Tensor) => tf.Scalar[] {
+  if (!Number.isInteger(options?.numClasses) || options.numClasses < 1) {
+    throw new InvalidArgumentError('centerNetLossTerms', 'options.numClasses', 'a positive integer', describe(options?.numClasses));
+  }
+  const split = options.split ?? 'per-class';
+  if (split !== 'per-class' && split !== 'parts') {
+    throw new InvalidArgumentError('centerNetLossTerms', 'options.split', "'per-class' or 'parts'", describe(split));
+  }
+  return (outputs, targets) =>
+    tf.tidy(() => {
+      const parts = centerNetLossParts(outputs, targets, options);
+      const size = tf.mul(parts.size, options.sizeWeight ?? 0.1) as tf.Scalar;
+      const offset = tf.mul(parts.offset, options.offsetWeight ?? 1) as tf.Scalar;
+      if (split === 'parts') return [parts.focal, size, offset];
+      const C = options.numClasses;
+      const logits = tf.slice(outputs, [0, 0, 0, 0], [-1, -1, -1, C]);
+      const heatmap = tf.slice(targets, [0, 0, 0, 0], [-1, -1, -1, C]);
+      const perClass = tf.unstack(centerNetFocalLossPerClass(logits, heatmap, options)) as tf.Scalar[];
+      return [...perClass, size, offset];
     });
 }

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@metricopt/core';
-import { centerNetFocalLoss } from './focal-loss.js';
-import { centerNetLossParts } from './center-net-loss.js';
+import { centerNetFocalLoss, centerNetFocalLossPerClass } from './focal-loss.js';
+import { centerNetLoss, centerNetLossParts, centerNetLossTerms } from './center-net-loss.js';
 
 /** The penalty-reduced focal loss written as a plain loop over cells. */
 function naiveFocal(logits: number[], heat: number[], alpha = 2, beta = 4): number {
@@ -54,6 +54,45 @@ describe('centerNetFocalLoss', () => {
     expect(parts.focal.dataSync()[0]).toBeCloseTo(focal, 4);
     expect(parts.total.dataSync()[0]).toBeCloseTo(focal + 0.15 + 0.25, 4);
     tf.dispose([outputs, targets, parts.focal, parts.size, parts.offset, parts.total]);
+  });
+
+  it('splits by class: each share is the naive loop on that class over the centres of all classes', () => {
+    const rng = new Rng(9);
+    const [n, h, w, C] = [2, 4, 4, 3];
+    const size = n * h * w * C;
+    const logits = Array.from({ length: size }, () => 2 * rng.normal());
+    const heat = Array.from({ length: size }, () => (rng.next() < 0.3 ? rng.next() : 0));
+    for (let k = 0; k < 4; k++) heat[rng.int(size)] = 1;
+    const centres = heat.filter((y) => y === 1).length;
+    const shares = centerNetFocalLossPerClass(tf.tensor4d(logits, [n, h, w, C]), tf.tensor4d(heat, [n, h, w, C]));
+    const got = shares.dataSync();
+    for (let c = 0; c < C; c++) {
+      const pick = <T>(a: T[]) => a.filter((_, i) => i % C === c);
+      const classCentres = pick(heat).filter((y) => y === 1).length;
+      // naiveFocal divides by the class's own centres: rescale to all classes' centres.
+      const expected = (naiveFocal(pick(logits), pick(heat)) * Math.max(1, classCentres)) / Math.max(1, centres);
+      expect(got[c]).toBeCloseTo(expected, 4);
+    }
+    tf.dispose(shares);
+  });
+
+  it('centerNetLossTerms sum to centerNetLoss (per class, and focal/size/offset)', () => {
+    const rng = new Rng(3);
+    const C = 2;
+    const outputs = tf.tensor4d(Array.from({ length: 2 * 3 * 3 * (C + 4) }, () => rng.normal()), [2, 3, 3, C + 4]);
+    const t = Array.from({ length: 2 * 3 * 3 * (C + 5) }, (_, i) => (i % (C + 5) < C ? (rng.next() < 0.2 ? 1 : 0.3 * rng.next()) : i % (C + 5) === C + 4 ? (rng.next() < 0.4 ? 1 : 0) : 2 * rng.next()));
+    const targets = tf.tensor4d(t, [2, 3, 3, C + 5]);
+    const total = centerNetLoss({ numClasses: C })(outputs, targets).dataSync()[0]!;
+    const before = tf.memory().numTensors;
+    for (const [split, count] of [['per-class', C + 2], ['parts', 3]] as const) {
+      const terms = centerNetLossTerms({ numClasses: C, split })(outputs, targets);
+      expect(terms).toHaveLength(count);
+      expect(terms.reduce((a, x) => a + x.dataSync()[0]!, 0)).toBeCloseTo(total, 4);
+      tf.dispose(terms);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => centerNetLossTerms({ numClasses: 0 })).toThrow(/numClasses/);
+    tf.dispose([outputs, targets]);
   });
 
   it('rejects outputs and targets of the wrong shape', () => {

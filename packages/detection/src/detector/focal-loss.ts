@@ -20,6 +20,19 @@ export interface FocalLossOptions {
  * ```
  */
 export function centerNetFocalLoss(logits: tf.Tensor, heatmap: tf.Tensor, options: FocalLossOptions = {}): tf.Scalar {
+  return tf.tidy(() => tf.sum(centerNetFocalLossPerClass(logits, heatmap, options)) as tf.Scalar);
+}
+
+/**
+ * The focal loss's share of every class (the last axis), each divided by the number of centres of all
+ * classes, so the shares sum to `centerNetFocalLoss`: a detector's loss split by class, e.g. for
+ * `finetune`'s `lossParts`.
+ *
+ * ```ts
+ * const perClass = centerNetFocalLossPerClass(logits, heatmap);   // [C]
+ * ```
+ */
+export function centerNetFocalLossPerClass(logits: tf.Tensor, heatmap: tf.Tensor, options: FocalLossOptions = {}): tf.Tensor1D {
   const alpha = options.alpha ?? 2;
   const beta = options.beta ?? 4;
   return tf.tidy(() => {
@@ -30,6 +43,7 @@ export function centerNetFocalLoss(logits: tf.Tensor, heatmap: tf.Tensor, option
     const negWeight = tf.mul(tf.pow(tf.sub(1, heatmap), beta), tf.pow(p, alpha));
     const negLoss = tf.mul(tf.mul(negWeight, tf.log(tf.sub(1, p))), neg);
     const count = tf.maximum(tf.sum(pos), 1);
-    return tf.div(tf.neg(tf.add(tf.sum(posLoss), tf.sum(negLoss))), count) as tf.Scalar;
+    const cells = tf.reshape(tf.add(posLoss, negLoss), [-1, logits.shape[logits.rank - 1]!]);
+    return tf.div(tf.neg(tf.sum(cells, 0)), count) as tf.Tensor1D;
   });
 }

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { Rng, combineViews, evaluateMetric, filmAdapters, headParams, type Split } from '@metricopt/core';
 import {
-  COCO_STATISTICS, centerNet, centerNetLoss, cocoDetectionMetric, cutDetector, encodeCenterNetTargets, pretrainCenterNet, targetObjects,
+  COCO_STATISTICS, centerNet, centerNetLoss,
+  centerNetLossTerms, cocoDetectionMetric, cutDetector, encodeCenterNetTargets, pretrainCenterNet, targetObjects,
   type CocoStatistic, type DetectionDataset,
 } from '@metricopt/detection';
 import { UsageError } from '../../bench-config.js';
@@ -102,7 +103,11 @@ export async function runDetection(config: BenchConfig, reporter: BenchReporter)
       settings: { ...settings, seeds: config.seeds.map((s) => s + settings.seedOffset), methods: config.methods, numClasses, paramCount: params.size },
     });
     const catalog: Record<string, BenchMethod> = {};
-    for (const name of config.methods) catalog[name] = { mode: DETECTION_METHODS[name]!.mode, loss: centerNetLoss(lossOptions) };
+    for (const name of config.methods) {
+      const { mode, options, terms } = DETECTION_METHODS[name]!;
+      const lossParts = terms ? { lossParts: centerNetLossTerms({ ...lossOptions, split: terms }) } : {};
+      catalog[name] = { mode, loss: centerNetLoss(lossOptions), options: { ...options, ...lossParts } };
+    }
 
     const poolCount = data.pool.imageIds.length;
     const half = Math.floor(poolCount / 2);
