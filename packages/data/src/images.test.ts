@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +98,22 @@ describe('decodePixels', () => {
       expect((err as Error).message).toMatch(new RegExp(`^${path}: cannot be decoded as an image`));
     }
     await expect(decodePixels(new Uint8Array([1, 2, 3]), { name: 'upload #3' })).rejects.toThrow(/^upload #3: /);
+  });
+
+  it('refuses a header that declares more pixels than the file can hold, before decoding', async () => {
+    // A valid 1x1 PNG whose IHDR (CRC fixed up) then claims 30000x30000: 900M pixels in ~70 bytes.
+    const png = Buffer.from(await sharp(Buffer.from([9]), { raw: { width: 1, height: 1, channels: 1 } }).png().toBuffer());
+    png.writeUInt32BE(30000, 16);
+    png.writeUInt32BE(30000, 20);
+    png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+    const err = await decodePixels(png, { name: 'huge.png' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FormatError);
+    expect((err as Error).message).toMatch(/^huge\.png: cannot be decoded as an image \(.*pixel limit/);
+    // The limit grows with the file: 4,096 pixels per byte, never below 2048x2048.
+    png.writeUInt32BE(2048, 16);
+    png.writeUInt32BE(2048, 20);
+    png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+    await expect(decodePixels(png, { name: 'lying.png' })).rejects.not.toThrow(/pixel limit/);
   });
 
   it('rejects bad options with the argument named', async () => {

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp, { type OutputInfo } from 'sharp';
 import { FormatError, InvalidArgumentError } from '@metricopt/core';
@@ -30,7 +31,9 @@ export interface DecodedImage {
 
 /**
  * Decodes a PNG or JPEG (a path or its bytes) with sharp into float32 pixels in [0, 1] (then
- * normalised if asked). A corrupt, truncated or unreadable image is a FormatError naming it.
+ * normalised if asked). A corrupt, truncated or unreadable image is a FormatError naming it, and
+ * so is one whose header declares more pixels than its size can hold (4,096 per byte, at least
+ * 2048×2048 always allowed).
  *
  * ```ts
  * const img = await decodePixels('cat.jpg', { channels: 3, resize: { width: 32, height: 32 } });
@@ -46,9 +49,10 @@ export async function decodePixels(input: string | Uint8Array, options: DecodeIm
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
     throw new InvalidArgumentError(fn, 'input', 'a file path or a Uint8Array of image bytes', describe(input));
   }
+  const limitInputPixels = await pixelLimit(input);
   let raw: { data: Buffer; info: OutputInfo };
   try {
-    let pipeline = sharp(input, { failOn: 'warning' });
+    let pipeline = sharp(input, { failOn: 'warning', limitInputPixels });
     if (resize !== undefined) {
       pipeline = pipeline.resize(resize.width, resize.height, { fit: resize.fit, background: { r: 0, g: 0, b: 0 } });
     }
@@ -67,6 +71,24 @@ export async function decodePixels(input: string | Uint8Array, options: DecodeIm
     data[i] = (raw.data[i]! / 255 - norm.mean[c]!) / norm.std[c]!;
   }
   return { data, height, width, channels };
+}
+
+/** Below this many pixels any header is believed; a 2048×2048 image. */
+const MIN_PIXEL_LIMIT = 2 ** 22;
+/** No image codec packs more pixels into one byte (deflate's ceiling is 1,032 bytes per byte). */
+const MAX_PIXELS_PER_BYTE = 4096;
+
+/**
+ * How many pixels the header of `input` may declare: checked against the file's size before sharp
+ * allocates anything, so a corrupt or hostile header cannot ask for gigabytes.
+ */
+async function pixelLimit(input: string | Uint8Array): Promise<number> {
+  let bytes = typeof input === 'string' ? 0 : input.length;
+  if (typeof input === 'string') {
+    // An unreadable file is left to sharp, whose error names it.
+    bytes = await stat(input).then((s) => s.size, () => 0);
+  }
+  return Math.max(MIN_PIXEL_LIMIT, bytes * MAX_PIXELS_PER_BYTE);
 }
 
 /** Like decodePixels, as a float32 tensor [height, width, channels] (the caller disposes it). */
