@@ -15,7 +15,8 @@ export {
   MetricOptOptimizer, type MetricOptOptimizerOptions, type MixedStep, type MixingMode, type ValueGradientSource,
 } from './metricopt-optimizer.js';
 export { BatchSampler, type BatchSamplerState } from './batch-sampler.js';
-export { CheckpointStore, CHECKPOINT_VERSION } from './checkpoint.js';
+export { CheckpointStore, CHECKPOINT_VERSION, CHECKPOINT_PAUSE_ENV_VAR } from './checkpoint.js';
+export { checkFinetuneState, type FinetuneState, type StateExpectations } from './finetune-state.js';
 export { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 export { resolveInside } from './safe-path.js';
 export { saveModel, loadModel, fileHandler, MODEL_JSON, MODEL_WEIGHTS } from './model-io.js';
@@ -49,3 +50,9 @@ export { MlpEncoder, type MlpEncoderOptions } from './value/mlp-encoder.js';
 export { SetEncoder, type SetEncoderOptions } from './value/set-encoder.js';
 export { VALUE_NET_FORMAT, VALUE_NET_FORMAT_VERSION, type ValueNetMetadata } from './value/value-net-artifacts.js';
 export type { ValueEncoder, EncoderConfig, EncoderKind, Activation } from './value/value-encoder.js';
+export {
+  TrajectoryWriter, writeTrajectory, readTrajectory, trajectoryStatus, TRAJECTORY_FORMAT, TRAJECTORY_FORMAT_VERSION,
+  type Trajectory, type TrajectoryHeader, type TrajectoryHeaderInput, type TrajectoryEnd, type TrajectoryStatus,
+} from './value/trajectory-store.js';
+export { metaTrainValueNet, type MetaTrainOptions, type MetaTrainResult } from './value/meta-train.js';
+export { loadValueFunction, finetuneValueOptions, type LoadValueFunctionOptions } from './value/load-value-function.js';

@@ -18,6 +18,10 @@ export interface SetEncoderOptions {
   weights?: EncoderWeights;
 }
 
+// Module-private: only withLayout makes encoders that share weights.
+const SHARED = Symbol('shared set-encoder weights');
+type SharedOptions = SetEncoderOptions & { [SHARED]?: { tokenMlp: DenseStack; head: DenseStack } };
+
 /** One FiLM-modulated layer: where its γ and β live in δ. */
 export interface FilmGroup {
   layer: string;
@@ -55,6 +59,8 @@ export class SetEncoder implements ValueEncoder {
   private readonly poolWeights: Float32Array;
   private readonly tokenMlp: DenseStack;
   private readonly head: DenseStack;
+  /** False for a view made by `withLayout`: the weights belong to the encoder it was made from. */
+  private readonly ownsWeights: boolean;
 
   constructor(options: SetEncoderOptions) {
     this.layout = checkLayout('SetEncoder', 'options.layout', options?.layout);
@@ -72,6 +78,13 @@ export class SetEncoder implements ValueEncoder {
       this.depthRow.fill(g.depth, t, t + g.channels);
       this.poolWeights.fill(1 / (g.channels * this.groups.length), t, t + g.channels);
       t += g.channels;
+    }
+    const shared = (options as SharedOptions)[SHARED];
+    this.ownsWeights = shared === undefined;
+    if (shared !== undefined) {
+      this.tokenMlp = shared.tokenMlp;
+      this.head = shared.head;
+      return;
     }
     const source = weightSource('SetEncoder', options.rng, options.weights);
     this.tokenMlp = new DenseStack('set/token', [3, ...this.tokenHidden], this.activation, source, true);
@@ -110,11 +123,30 @@ export class SetEncoder implements ValueEncoder {
     return { kind: 'set', tokenHidden: this.tokenHidden.slice(), headHidden: this.headHidden.slice(), activation: this.activation };
   }
 
+  /**
+   * The same weights (shared, not copied) reading another FiLM layout: training either trains both,
+   * which is how one encoder learns from runs of several architectures (meta-training). The view
+   * owns nothing: its `dispose()` frees nothing, and it must not outlive this encoder.
+   *
+   * ```ts
+   * const cnn = encoder.withLayout(cnnParams.layout);   // same weights, 64-channel FiLM of another net
+   * ```
+   */
+  withLayout(layout: ParamLayout): SetEncoder {
+    const options: SharedOptions = {
+      layout, tokenHidden: this.tokenHidden, headHidden: this.headHidden, activation: this.activation,
+      [SHARED]: { tokenMlp: this.tokenMlp, head: this.head },
+    };
+    return new SetEncoder(options);
+  }
+
   dispose(): void {
+    if (!this.ownsWeights) return;
     this.tokenMlp.dispose();
     this.head.dispose();
   }
 }
+
 
 /** The FiLM layers of a layout, grouped by `layer` (by segment name when a segment has none), in order of appearance. */
 export function filmGroups(fn: string, arg: string, layout: ParamLayout): FilmGroup[] {
