@@ -17,6 +17,7 @@ import { createReporter } from './reporter.js';
 import { formatTableAndComparison, recordBackend } from './report/console-summary.js';
 import { writeReport } from './report/write-report.js';
 import { registerBuiltinTasks } from './tasks/index.js';
+import { addSpeedCommand } from './speed/speed-command.js';
 import { writeResultsJson } from './write-results.js';
 
 /** Where the CLI writes: stdout carries results only; progress and messages go to stderr. */
@@ -87,6 +88,7 @@ export function createProgram(io: CliIo): Command {
     throw new UsageError(`unknown task '${operands[0]}'; known tasks: ${knownTaskNames()}${skippedPluginsNote()}`);
   });
   for (const task of listTasks()) addTaskCommand(bench, task, io);
+  addSpeedCommand(bench, io);
 
   addEvalCommand(program, io);
 
@@ -113,7 +115,8 @@ function addTaskCommand(bench: Command, task: BenchTask, io: CliIo): void {
     .option('--seeds <n>', 'number of seeds (seeds 1..n)', positiveInt, DEFAULT_SEEDS)
     .option('--steps <n>', 'finetune steps per run (task default when omitted)', positiveInt)
     .option('--out <dir>', 'write <dir>/results.json, <dir>/report.html and <dir>/charts/*.png')
-    .option('--json', 'print the results as one JSON object on stdout (progress on stderr)');
+    .option('--json', 'print the results as one JSON object on stdout (progress on stderr)')
+    .option('--value-function <dir>', 'a saved (meta-trained) value function: the GP prior of the methods that use V (see `metricopt meta-train`)');
   for (const option of task.options) {
     const o = new Option(option.flags, option.description);
     if (option.type !== 'boolean') {
