@@ -1,0 +1,3 @@
+import { initBackend } from '@metricopt/core';
+
+await initBackend();
