@@ -6,7 +6,7 @@ export class UsageError extends Error {
 }
 
 /** The flags every `bench <task>` command has; a task's own options may not reuse them. */
-export const COMMON_BENCH_FLAGS = ['dataset', 'data-dir', 'metric', 'methods', 'seeds', 'steps', 'out', 'json', 'help'] as const;
+export const COMMON_BENCH_FLAGS = ['dataset', 'data-dir', 'metric', 'methods', 'seeds', 'steps', 'out', 'json', 'help', 'value-function'] as const;
 
 /** Parsed common flags, as commander hands them over. */
 export interface CommonBenchFlags {
@@ -18,6 +18,8 @@ export interface CommonBenchFlags {
   steps?: number;
   out?: string;
   json?: boolean;
+  /** A saved (meta-trained) value function's directory: the GP prior of the methods that use V. */
+  valueFunction?: string;
 }
 
 export const DEFAULT_SEEDS = 3;
@@ -44,6 +46,7 @@ export function resolveBenchConfig(task: BenchTask, flags: CommonBenchFlags, opt
   if (metric !== undefined) config.metric = metric;
   if (flags.dataDir !== undefined) config.dataDir = flags.dataDir;
   if (flags.steps !== undefined) config.steps = flags.steps;
+  if (flags.valueFunction !== undefined) config.valueFunction = flags.valueFunction;
   return config;
 }
 

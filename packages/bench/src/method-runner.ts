@@ -4,6 +4,8 @@ import {
   InvalidArgumentError,
   evaluateMetric,
   finetune,
+  finetuneValueOptions,
+  loadValueFunction,
   type FinetuneMode,
   type FinetuneOptions,
   type LossFn,
@@ -11,6 +13,7 @@ import {
   type ParamView,
   type Split,
   type SplitSource,
+  type ValueFunction,
 } from '@metricopt/core';
 import type { BenchReporter } from './reporter.js';
 import type { ResultsBuilder, RunRecord } from './results.js';
@@ -24,6 +27,8 @@ export interface BenchMethod {
   /** The method's own finetune options (e.g. `mixing: 'loss-prior'`), over the suite's shared ones. */
   options?: SharedFinetuneOptions;
 }
+  /** Builds the method's value function for one run (e.g. with a meta-trained prior); the runner disposes it. */
+  valueFunction?: (params: ParamView) => Promise<ValueFunction>;
 
 /** The finetune options every method of a suite shares (everything but what the runner sets per method). */
 export type SharedFinetuneOptions = Partial<
@@ -48,6 +53,11 @@ export interface MethodRunOptions {
   optimizer?: () => tf.Optimizer;
   finetune?: SharedFinetuneOptions;
   /** The test metric at φ₀ (computed when not given). */
+  /**
+   * A saved (meta-trained) value function's directory (`--value-function`): every method whose mode
+   * uses V and that builds none itself starts each run from it, as its GP's prior mean.
+   */
+  valueFunction?: string;
   before?: number;
   /** Extra fields for every run record (e.g. pretraining time). */
   extra?: Record<string, unknown>;
@@ -93,7 +103,9 @@ export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]
           metric,
           ...method.options,
           ...(method.loss ? { loss: method.loss } : {}),
+      let valueFunction: ValueFunction | undefined;
           data: options.data,
+        valueFunction = await valueFunctionFor(method, options);
           optimizer,
           mode: method.mode,
           steps,
@@ -106,6 +118,7 @@ export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]
             ),
         });
         const wallSeconds = (performance.now() - started) / 1000;
+          ...(valueFunction !== undefined ? { valueFunction } : {}),
         const after = await evaluateMetric(model, metric, evaluation.test);
         const record: RunRecord = {
           seed,
@@ -134,4 +147,45 @@ export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]
     params.write(phi0);
   }
   return records;
+}
+        valueFunction?.dispose();
+
+/** The value function a run of `method` starts from: its own, the saved one, or none (finetune builds a fresh GP). */
+async function valueFunctionFor(method: BenchMethod, options: MethodRunOptions): Promise<ValueFunction | undefined> {
+  if (method.valueFunction !== undefined && usesValue(method.mode)) return method.valueFunction(options.params);
+  return savedValueFunction(options.valueFunction, method.mode, options.params, options.metric, { ...options.finetune, ...method.options });
+}
+
+function usesValue(mode: FinetuneMode): boolean {
+  return mode === 'loss+value' || mode === 'value';
+}
+
+/**
+ * The saved value function in `dir` for one run of `mode` (undefined when there is no `dir` or the
+ * mode does not use V), with the GP and trust settings finetune would give a fresh one (`knobs`):
+ * the run then differs from a fresh one only by the prior. The caller disposes it.
+ *
+ * ```ts
+ * const vf = await savedValueFunction(config.valueFunction, 'loss+value', params, metric, { warmupRounds: 3 });
+ * await finetune({ ...options, ...(vf ? { valueFunction: vf } : {}) });
+ * vf?.dispose();
+ * ```
+ */
+export async function savedValueFunction(
+  dir: string | undefined,
+  mode: FinetuneMode,
+  params: ParamView,
+  metric: Metric,
+  knobs: Pick<SharedFinetuneOptions, 'warmupRounds' | 'gp' | 'trust'> = {},
+): Promise<ValueFunction | undefined> {
+  if (dir === undefined || !usesValue(mode)) return undefined;
+  return loadValueFunction(dir, {
+    layout: params.layout,
+    metric,
+    ...finetuneValueOptions({
+      ...(knobs.warmupRounds !== undefined ? { warmupRounds: knobs.warmupRounds } : {}),
+      ...(knobs.gp !== undefined ? { gp: knobs.gp } : {}),
+      ...(knobs.trust !== undefined ? { trust: knobs.trust } : {}),
+    }),
+  });
 }

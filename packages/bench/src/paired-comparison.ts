@@ -34,12 +34,14 @@ export function pairedComparison(
   field: keyof RunRecord & string = 'after',
 ): PairedComparison {
   const ours = runsOf(results, method);
-  const theirs = new Map(runsOf(results, baseline).map((r) => [r.seed, r]));
+  // Runs pair by seed, and by target in benches with several targets.
+  const key = (r: RunRecord) => (r.target === undefined ? `${r.seed}` : `${r.seed}/${r.target}`);
+  const theirs = new Map(runsOf(results, baseline).map((r) => [key(r), r]));
   const sign = results.metric.higherIsBetter ? 1 : -1;
   const seeds: number[] = [];
   const gains: number[] = [];
   for (const run of ours) {
-    const other = theirs.get(run.seed);
+    const other = theirs.get(key(run));
     const a = run[field];
     const b = other?.[field];
     if (typeof a !== 'number' || typeof b !== 'number') continue;

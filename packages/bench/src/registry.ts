@@ -33,6 +33,8 @@ export interface BenchConfig {
   steps?: number;
   /** The task's options, keyed by camel-cased long flag name. */
   options: Record<string, unknown>;
+  /** `--value-function DIR`: a saved (meta-trained) value function, the GP's prior mean in the methods that use V. */
+  valueFunction?: string;
 }
 
 /** What `metricopt demo` overrides for a task (the rest: the task's defaults). */

@@ -26,6 +26,10 @@ export interface RunRecord {
   tauMean?: number | null;
   trustMean?: number | null;
   timings?: RunTimings;
+  /** Steps until the metric split first reached a target metric (e.g. loss-only's final one); the step budget if never. */
+  stepsToTarget?: number;
+  /** The experiment's target problem, for benches with several (runs then pair by seed and target). */
+  target?: string;
   [extra: string]: unknown;
 }
 
@@ -44,6 +48,8 @@ export interface BenchResult {
   methods: Record<string, MethodResults>;
   /** The settings used (steps, seeds, task options): what a report prints beside the figures. */
   settings?: Record<string, unknown>;
+  /** The method the table's gains and the paired comparison are against (default `loss`). */
+  baseline?: string;
   [extra: string]: unknown;
 }
 
@@ -63,6 +69,8 @@ export const runRecordSchema = z.looseObject({
   timings: z
     .looseObject({ metricSeconds: z.number().nonnegative(), valueSeconds: z.number().nonnegative(), trunkSeconds: z.number().nonnegative() })
     .optional(),
+  stepsToTarget: z.number().int().nonnegative().optional(),
+  target: z.string().min(1).optional(),
 });
 
 export const methodResultsSchema = z.looseObject({
@@ -76,6 +84,7 @@ export const benchResultSchema = z.looseObject({
   metric: z.object({ name: z.string().min(1), higherIsBetter: z.boolean() }),
   methods: z.record(z.string(), methodResultsSchema),
   settings: z.record(z.string(), z.unknown()).optional(),
+  baseline: z.string().min(1).optional(),
 });
 
 /** Checks a parsed `results.json` (or `--json` output) against the schema; a mismatch is a FormatError naming the path. */
@@ -111,7 +120,7 @@ export class ResultsBuilder {
   private readonly runs = new Map<string, RunRecord[]>();
 
   constructor(
-    readonly header: { task: string; dataset: string; metric: { name: string; higherIsBetter: boolean }; settings?: Record<string, unknown> },
+    readonly header: { task: string; dataset: string; metric: { name: string; higherIsBetter: boolean }; settings?: Record<string, unknown>; baseline?: string },
   ) {}
 
   addRun(method: string, run: RunRecord): this {
@@ -124,8 +133,9 @@ export class ResultsBuilder {
       throw new InvalidArgumentError('ResultsBuilder.addRun', `run.${issue?.path.join('.') ?? ''}`, issue?.message ?? 'a RunRecord', JSON.stringify(run));
     }
     const list = this.runs.get(method) ?? [];
-    if (list.some((r) => r.seed === run.seed)) {
-      throw new InvalidArgumentError('ResultsBuilder.addRun', 'run.seed', `a seed not yet recorded for '${method}'`, `${run.seed}`);
+    if (list.some((r) => r.seed === run.seed && r.target === run.target)) {
+      const where = run.target === undefined ? '' : ` on target '${run.target}'`;
+      throw new InvalidArgumentError('ResultsBuilder.addRun', 'run.seed', `a seed not yet recorded for '${method}'${where}`, `${run.seed}`);
     }
     list.push({ ...run });
     this.runs.set(method, list);
@@ -144,6 +154,7 @@ export class ResultsBuilder {
       methods,
     };
     if (this.header.settings !== undefined) result.settings = this.header.settings;
+    if (this.header.baseline !== undefined) result.baseline = this.header.baseline;
     return validateBenchResult(result, `results of ${this.header.task}`);
   }
 }

@@ -1,10 +1,23 @@
 import type { BenchResult } from '../results.js';
 import { formatResultsTable } from '../results-table.js';
+import { resultForTarget, resultTargets } from '../results-targets.js';
 import { formatPairedComparisons } from './paired-summary.js';
 
-/** What a bench prints: the results table, then the paired comparison against `baseline` when there is one. */
-export function formatTableAndComparison(results: BenchResult, baseline = 'loss'): string {
-  const paired = formatPairedComparisons(results, baseline);
+/**
+ * What a bench prints: the results table, then the paired comparison against `baseline` (default:
+ * the result's own, else `loss`) when there is one — one per target for a bench with several.
+ */
+export function formatTableAndComparison(results: BenchResult, baseline = results.baseline ?? 'loss'): string {
+  const targets = resultTargets(results);
+  const paired = targets.length === 0
+    ? formatPairedComparisons(results, baseline)
+    : targets
+      .map((t) => {
+        const text = formatPairedComparisons(resultForTarget(results, t), baseline);
+        return text === '' ? '' : `target ${t}: ${text}`;
+      })
+      .filter((text) => text !== '')
+      .join('\n\n');
   return `${formatResultsTable(results, baseline)}\n${paired === '' ? '' : `\n${paired}\n`}`;
 }
 

@@ -109,6 +109,7 @@ export async function runClassification(config: BenchConfig, reporter: BenchRepo
       reporter.log(`seed ${seed}: test ${metric.name} ${before.toFixed(4)} before finetuning, φ: ${params.size} values`);
       await runMethods({
         seed,
+        valueFunction: config.valueFunction,
         model: head,
         params,
         metric,

@@ -127,6 +127,7 @@ export async function runDetection(config: BenchConfig, reporter: BenchReporter)
       const twin = part(order.slice(half, 2 * half));
       await runMethods({
         seed,
+        valueFunction: config.valueFunction,
         model: head,
         params,
         metric,

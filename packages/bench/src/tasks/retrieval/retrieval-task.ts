@@ -140,6 +140,7 @@ export async function runRetrieval(config: BenchConfig, reporter: BenchReporter)
         `twin ${twinBefore.toFixed(4)}; φ: ${params.size} values`);
       await runMethods({
         seed,
+        valueFunction: config.valueFunction,
         model: cut.head,
         params,
         metric,

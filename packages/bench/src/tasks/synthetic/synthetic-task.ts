@@ -15,6 +15,7 @@ import { UsageError } from '../../bench-config.js';
 import type { BenchConfig, BenchTask, TaskOption } from '../../registry.js';
 import type { BenchReporter } from '../../reporter.js';
 import { ResultsBuilder, type BenchResult } from '../../results.js';
+import { savedValueFunction } from '../../method-runner.js';
 import { METHOD_KNOB_OPTIONS, resolveMethodKnobs } from './method-knobs.js';
 import { balancedErrorMetric, worstClassErrorMetric } from './class-recall.js';
 import { DEFAULT_MIXTURE, makeMixture, type LabelledSamples } from './gaussian-mixture.js';
@@ -223,6 +224,8 @@ export async function runSynthetic(config: BenchConfig, reporter: BenchReporter)
             metric,
             ...(method.weighted ? { loss: weightedCrossEntropy(weights) } : {}),
             data: { train: tensors.train, metric: tensors.metric },
+        const gp = method.options?.gp && knobs.gp ? { gp: { ...method.options.gp, ...knobs.gp } } : {};
+        const valueFunction = await savedValueFunction(config.valueFunction, method.mode, params, metric, { ...method.options, ...knobs, ...gp });
             optimizer,
             mode: method.mode,
             steps: settings.steps,
@@ -231,7 +234,8 @@ export async function runSynthetic(config: BenchConfig, reporter: BenchReporter)
             observeEvery: settings.observeEvery,
             ...method.options,
             ...knobs,
-            ...(method.options?.gp && knobs.gp ? { gp: { ...method.options.gp, ...knobs.gp } } : {}),
+            ...gp,
+            ...(valueFunction !== undefined ? { valueFunction } : {}),
             onStep: method.mode === 'es' ? undefined : (info) => reporter.progress(info.step, `loss ${info.loss.toFixed(4)}`),
             onRound: (info) =>
               reporter.progress(
@@ -266,6 +270,7 @@ export async function runSynthetic(config: BenchConfig, reporter: BenchReporter)
       tf.dispose([tensors.train, tensors.metric, tensors.twin, tensors.test].flatMap((s) => [s.x, s.y]));
     }
   }
+          valueFunction?.dispose();
   return builder.build();
 }
 
