@@ -16,6 +16,7 @@ import {
   type ValueFunction,
 } from '@metricopt/core';
 import type { BenchReporter } from './reporter.js';
+import { currentRunJournal } from './run-journal.js';
 import type { ResultsBuilder, RunRecord } from './results.js';
 import { curveFromHistory } from './report/curve.js';
 
@@ -91,6 +92,13 @@ export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]
   try {
     for (const name of options.methods) {
       const method = catalog[name]!;
+      const kept = await currentRunJournal()?.get(name, seed);
+      if (kept) {
+        builder.addRun(name, kept);
+        records.push(kept);
+        reporter.log(`seed ${seed} ${name}: finished earlier, kept`);
+        continue;
+      }
       params.write(phi0);
       const optimizer = options.optimizer ? options.optimizer() : tf.train.adam(1e-3);
       reporter.begin(`seed ${seed} ${name}`, steps);
@@ -137,6 +145,7 @@ export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]
         if (evaluation.metric) record.metricSplitAfter = await evaluateMetric(model, metric, evaluation.metric);
         if (evaluation.twin) record.twinAfter = await evaluateMetric(model, metric, evaluation.twin);
         builder.addRun(name, record);
+        await currentRunJournal()?.put(name, seed, record);
         records.push(record);
         reporter.end(`test ${metric.name} ${before.toFixed(4)} → ${after.toFixed(4)}`);
       } finally {

@@ -18,6 +18,7 @@ import { formatTableAndComparison, recordBackend } from './report/console-summar
 import { writeReport } from './report/write-report.js';
 import { registerBuiltinTasks } from './tasks/index.js';
 import { addSpeedCommand } from './speed/speed-command.js';
+import { RunJournal, withRunJournal } from './run-journal.js';
 import { writeResultsJson } from './write-results.js';
 
 /** Where the CLI writes: stdout carries results only; progress and messages go to stderr. */
@@ -141,7 +142,9 @@ function addTaskCommand(bench: Command, task: BenchTask, io: CliIo): void {
     const config = resolveBenchConfig(task, opts, taskOptions);
     const backend = await initBackendQuietly(io);
     const reporter = createReporter(io.stderr);
-    const results = recordBackend(await task.run(config, reporter), backend);
+    // With --out, every finished (method, seed) run is kept in <out>/runs/ and skipped when the same bench runs again.
+    const journal = opts.out !== undefined ? await RunJournal.open(opts.out, { ...config, seeds: undefined, methods: undefined, backend }) : undefined;
+    const results = recordBackend(await withRunJournal(journal, () => task.run(config, reporter)).finally(() => journal?.close()), backend);
     if (opts.out !== undefined) {
       reporter.log(`wrote ${await writeResultsJson(opts.out, results)}`);
       reporter.log(`wrote ${(await writeReport(opts.out, results)).html}`);

@@ -15,6 +15,7 @@ import { UsageError } from '../../bench-config.js';
 import type { BenchConfig, BenchTask, TaskOption } from '../../registry.js';
 import type { BenchReporter } from '../../reporter.js';
 import { ResultsBuilder, type BenchResult } from '../../results.js';
+import { currentRunJournal } from '../../run-journal.js';
 import { savedValueFunction } from '../../method-runner.js';
 import { METHOD_KNOB_OPTIONS, resolveMethodKnobs } from './method-knobs.js';
 import { balancedErrorMetric, worstClassErrorMetric } from './class-recall.js';
@@ -212,6 +213,12 @@ export async function runSynthetic(config: BenchConfig, reporter: BenchReporter)
 
       for (const name of config.methods) {
         const method = SYNTHETIC_METHODS[name]!;
+        const kept = await currentRunJournal()?.get(name, seed);
+        if (kept) {
+          builder.addRun(name, kept);
+          reporter.log(`seed ${seed} ${name}: finished earlier, kept`);
+          continue;
+        }
         params.write(params.phi0);
         const optimizer = tf.train.adam(settings.learningRate);
         const label = `seed ${seed} ${name}`;
@@ -259,6 +266,7 @@ export async function runSynthetic(config: BenchConfig, reporter: BenchReporter)
             timings: { metricSeconds: run.timings.metricSeconds, valueSeconds: run.timings.valueSeconds, trunkSeconds: run.timings.trunkSeconds },
             bestStep: run.best?.step ?? null,
           });
+          await currentRunJournal()?.put(name, seed, builder.build().methods[name]!.runs.find((r) => r.seed === seed)!);
           reporter.end(`test ${metric.name} ${before.toFixed(4)} → ${after.toFixed(4)}`);
         } finally {
           optimizer.dispose();
