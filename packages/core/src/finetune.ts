@@ -247,8 +247,10 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       const negate = (g: Float64Array) => g.map((v) => -v);
       const whole = negate(lossGradientDelta());
       if (groups === null) return [whole];
+      // Loss terms share one sample of up to 256 rows: a term's slope costs a forward and backward pass on it.
+      const partRows = groups[0] === 'part' ? rng.permutation(train.count).slice(0, Math.min(train.count, 256)) : null;
       return [whole, ...groups.map((rows, g) => {
-        if (rows === 'part') return negate(lossGradientDelta(undefined, g));
+        if (rows === 'part') return negate(lossGradientDelta(partRows!, g));
         if (rows.length === 0) return new Float64Array(view.size);
         const pick = rows.length <= 256 ? rows : Array.from(rng.permutation(rows.length).subarray(0, 256), (k) => rows[k]!);
         return negate(lossGradientDelta(pick));
