@@ -6,7 +6,7 @@ export class UsageError extends Error {
 }
 
 /** The flags every `bench <task>` command has; a task's own options may not reuse them. */
-export const COMMON_BENCH_FLAGS = ['dataset', 'data-dir', 'metric', 'methods', 'seeds', 'steps', 'out', 'json', 'help', 'value-function'] as const;
+export const COMMON_BENCH_FLAGS = ['dataset', 'data-dir', 'metric', 'methods', 'seeds', 'steps', 'out', 'json', 'help', 'value-function', 'config'] as const;
 
 /** Parsed common flags, as commander hands them over. */
 export interface CommonBenchFlags {

@@ -11,6 +11,7 @@ import {
 import { runDemo } from './demo.js';
 import { commaList, positiveInt } from './cli-parsers.js';
 import { addEvalCommand } from './eval-command.js';
+import { applyConfigFile } from './config-file.js';
 import { knownTaskNames, listTasks, type BenchTask } from './registry.js';
 import { PLUGIN_HELP, registerTaskPlugins, skippedPluginsNote, type PluginContext } from './plugins/cli-plugins.js';
 import { createReporter } from './reporter.js';
@@ -117,6 +118,7 @@ function addTaskCommand(bench: Command, task: BenchTask, io: CliIo): void {
     .option('--steps <n>', 'finetune steps per run (task default when omitted)', positiveInt)
     .option('--out <dir>', 'write <dir>/results.json, <dir>/report.html and <dir>/charts/*.png')
     .option('--json', 'print the results as one JSON object on stdout (progress on stderr)')
+    .option('--config <file>', 'settings from a JSON file (e.g. packages/bench/configs/cifar10.json); flags given here override it')
     .option('--value-function <dir>', 'a saved (meta-trained) value function: the GP prior of the methods that use V (see `metricopt meta-train`)');
   for (const option of task.options) {
     const o = new Option(option.flags, option.description);
@@ -133,12 +135,14 @@ function addTaskCommand(bench: Command, task: BenchTask, io: CliIo): void {
     if (option.default !== undefined) o.default(option.default);
     cmd.addOption(o);
   }
-  cmd.action(async (opts: CommonBenchFlags & Record<string, unknown>) => {
-    const taskOptions: Record<string, unknown> = {};
+  cmd.action(async (cliOpts: CommonBenchFlags & Record<string, unknown>) => {
+    const cliTaskOptions: Record<string, unknown> = {};
     for (const option of task.options) {
       const key = optionKey(option);
-      if (opts[key] !== undefined) taskOptions[key] = opts[key];
+      if (cliOpts[key] !== undefined) cliTaskOptions[key] = cliOpts[key];
     }
+    // --config FILE: the file's settings, under the flags typed on the command line.
+    const { flags: opts, options: taskOptions } = await applyConfigFile(task, cliOpts, cliTaskOptions, (key) => cmd.getOptionValueSource(key));
     const config = resolveBenchConfig(task, opts, taskOptions);
     const backend = await initBackendQuietly(io);
     const reporter = createReporter(io.stderr);
