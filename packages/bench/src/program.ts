@@ -12,6 +12,7 @@ import { runDemo } from './demo.js';
 import { commaList, positiveInt } from './cli-parsers.js';
 import { addEvalCommand } from './eval-command.js';
 import { applyConfigFile } from './config-file.js';
+import { addMetaTrainCommand } from './meta-train-command.js';
 import { knownTaskNames, listTasks, type BenchTask } from './registry.js';
 import { PLUGIN_HELP, registerTaskPlugins, skippedPluginsNote, type PluginContext } from './plugins/cli-plugins.js';
 import { createReporter } from './reporter.js';
@@ -93,6 +94,7 @@ export function createProgram(io: CliIo): Command {
   addSpeedCommand(bench, io);
 
   addEvalCommand(program, io);
+  addMetaTrainCommand(program, io);
 
   program
     .command('demo')
