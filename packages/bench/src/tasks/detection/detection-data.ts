@@ -1,13 +1,13 @@
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '@metricopt/core';
+import { Rng, writeJsonAtomic } from '@metricopt/core';
 import {
-  generateScenes, loadCocoDataset, sceneItems, writeScenes, type CocoAnnotation, type CocoGroundTruth, type CocoId, type DetectionDataset,
+  generateScenes, loadCocoDataset, loadVocDataset, sceneItems, writeScenes, type CocoAnnotation, type CocoGroundTruth, type CocoId, type DetectionDataset,
 } from '@metricopt/detection';
 import { UsageError } from '../../bench-config.js';
 import type { BenchReporter } from '../../reporter.js';
-import { cacheKey } from './cache-key.js';
+import { cacheKey, detectionCacheDir } from './cache-key.js';
 import type { DetectionSettings } from './detection-settings.js';
 
 /** The suite's data: training images (pretraining and the finetune loss), a held-out pool (metric split + twin per seed), test. */
@@ -80,18 +80,109 @@ export async function sceneData(settings: DetectionSettings, cacheRoot: string, 
 }
 
 /**
- * A COCO dataset in `dir/{train,test}/annotations.json` (images beside them in `images/`), stretched
- * to the input size; a seeded `poolFraction` of the training images is held out as the pool.
+ * A COCO dataset, in either layout: `dir/{train,test}/annotations.json` (images beside them in
+ * `images/`), or COCO 2017's `dir/annotations/instances_{train,val}2017.json` with `dir/train2017/`
+ * and `dir/val2017/` (val is the test split). Images are stretched to the input size; a seeded
+ * `poolFraction` of the training images is held out as the pool. With `maxImages`, only the first
+ * that many images by id of each split are read (through trimmed annotation files in the cache).
  */
 export async function cocoData(dir: string | undefined, settings: DetectionSettings): Promise<DetectionData> {
-  if (dir === undefined) throw new UsageError("--dataset coco needs --data-dir DIR holding train/annotations.json and test/annotations.json (images in train/images/, test/images/)");
+  if (dir === undefined) {
+    throw new UsageError('--dataset coco needs --data-dir DIR holding train/annotations.json and test/annotations.json (images in train/images/, test/images/), ' +
+      'or COCO 2017: annotations/instances_train2017.json, annotations/instances_val2017.json, train2017/, val2017/');
+  }
   const channels = settings.channels ?? 3;
   const resize = { width: settings.imageSize, height: settings.imageSize };
-  const open = (split: string) => loadCocoDataset({ annotations: join(dir, split, 'annotations.json'), imageDir: join(dir, split, 'images'), channels, resize });
-  const all = await open('train');
+  const layout = await cocoLayout(dir);
+  const open = async (split: 'train' | 'test') => {
+    const { annotations, imageDir } = layout[split];
+    const trimmed = settings.maxImages === null ? annotations : await trimCocoAnnotations(annotations, settings.maxImages, settings.cacheDir ?? detectionCacheDir());
+    return loadCocoDataset({ annotations: trimmed, imageDir, channels, resize });
+  };
+  return withPool(dir, await open('train'), () => open('test'), settings, {
+    coco: dir, channels, ...(layout.name === 'coco2017' ? { layout: layout.name } : {}), ...(settings.maxImages === null ? {} : { maxImages: settings.maxImages }),
+  });
+}
+
+interface CocoSplitFiles {
+  annotations: string;
+  imageDir: string;
+}
+
+/** Where a COCO directory keeps its splits: ours (`train/`, `test/`) or COCO 2017's; neither is a UsageError naming both. */
+export async function cocoLayout(dir: string): Promise<{ name: 'splits' | 'coco2017'; train: CocoSplitFiles; test: CocoSplitFiles }> {
+  const exists = (p: string) => access(p).then(() => true, () => false);
+  if (await exists(join(dir, 'train', 'annotations.json'))) {
+    const split = (s: string) => ({ annotations: join(dir, s, 'annotations.json'), imageDir: join(dir, s, 'images') });
+    return { name: 'splits', train: split('train'), test: split('test') };
+  }
+  if (await exists(join(dir, 'annotations', 'instances_train2017.json'))) {
+    const split = (s: string) => ({ annotations: join(dir, 'annotations', `instances_${s}2017.json`), imageDir: join(dir, `${s}2017`) });
+    return { name: 'coco2017', train: split('train'), test: split('val') };
+  }
+  throw new UsageError(`${dir}: no COCO data: expected train/annotations.json (and test/) or annotations/instances_train2017.json (and val2017)`);
+}
+
+/**
+ * A copy of a COCO instances file with only the first `max` images by id and their annotations,
+ * written once to `<cacheRoot>/coco-subsets/` (keyed by the file, its size and time, and `max`).
+ */
+export async function trimCocoAnnotations(path: string, max: number, cacheRoot: string): Promise<string> {
+  const info = await stat(path);
+  const out = join(cacheRoot, 'coco-subsets', `${cacheKey({ path, size: info.size, mtime: info.mtimeMs, max })}.json`);
+  if (await access(out).then(() => true, () => false)) return out;
+  let gt: { images?: { id: CocoId }[]; annotations?: { image_id: CocoId }[] };
+  try {
+    gt = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${path}: cannot read the COCO annotations (${(err as Error).message})`);
+  }
+  if (!Array.isArray(gt?.images) || !Array.isArray(gt.annotations)) throw new UsageError(`${path}: not a COCO instances file (images and annotations lists)`);
+  const images = [...gt.images].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, max);
+  const keep = new Set(images.map((img) => img.id));
+  await mkdir(join(cacheRoot, 'coco-subsets'), { recursive: true });
+  await writeJsonAtomic(out, { ...gt, images, annotations: gt.annotations.filter((a) => keep.has(a.image_id)) });
+  return out;
+}
+
+/**
+ * A Pascal VOC year directory (`VOCdevkit/VOC2007`, or a directory holding `VOC2007/` or
+ * `VOCdevkit/VOC2007/`): trainval for training and the pool, test for testing, RGB stretched to
+ * the input size; with `maxImages`, the first that many of each split.
+ */
+export async function vocData(dir: string | undefined, settings: DetectionSettings): Promise<DetectionData> {
+  if (dir === undefined) throw new UsageError('--dataset voc needs --data-dir DIR: the VOC year directory (VOCdevkit/VOC2007, holding Annotations/, JPEGImages/, ImageSets/Main/)');
+  const exists = (p: string) => access(p).then(() => true, () => false);
+  const candidates = [dir, join(dir, 'VOC2007'), join(dir, 'VOCdevkit', 'VOC2007')];
+  let root: string | undefined;
+  for (const c of candidates) {
+    if (await exists(join(c, 'ImageSets', 'Main'))) {
+      root = c;
+      break;
+    }
+  }
+  if (root === undefined) throw new UsageError(`${dir}: no Pascal VOC year directory (ImageSets/Main/ not found in ${candidates.join(', ')})`);
+  const channels = settings.channels ?? 3;
+  const resize = { width: settings.imageSize, height: settings.imageSize };
+  const open = async (split: string) => {
+    const ds = await loadVocDataset({ root: root!, split, channels, resize });
+    if (settings.maxImages === null || ds.imageIds.length <= settings.maxImages) return ds;
+    try {
+      return subset(ds, Array.from({ length: settings.maxImages }, (_, i) => i));
+    } finally {
+      ds.images.dispose();
+    }
+  };
+  return withPool(root, await open('trainval'), () => open('test'), settings, { voc: root, maxImages: settings.maxImages, channels });
+}
+
+/** Holds a seeded `poolFraction` of `all` out as the pool (the rest trains); opens the test split; disposes `all`. */
+async function withPool(
+  dir: string, all: DetectionDataset, openTest: () => Promise<DetectionDataset>, settings: DetectionSettings, identity: Record<string, unknown>,
+): Promise<DetectionData> {
   let test: DetectionDataset;
   try {
-    test = await open('test');
+    test = await openTest();
   } catch (err) {
     all.images.dispose();
     throw err;
@@ -108,8 +199,11 @@ export async function cocoData(dir: string | undefined, settings: DetectionSetti
     const pool = subset(all, order.slice(0, poolCount));
     return withDispose({
       train, pool, test, categoryIds: all.categoryIds,
-      fingerprint: { coco: dir, images: n, annotations: cacheKey(all.gt.annotations), pool: poolCount, seed: settings.sceneSeed, size: settings.imageSize, channels },
+      fingerprint: { ...identity, images: n, annotations: cacheKey(all.gt.annotations), pool: poolCount, seed: settings.sceneSeed, size: settings.imageSize },
     });
+  } catch (err) {
+    test.images.dispose();
+    throw err;
   } finally {
     all.images.dispose();
   }

@@ -19,6 +19,8 @@ export interface DetectionSettings {
   sceneSeed: number;
   /** COCO data: the share of the training images held out as the pool (default 0.3). */
   poolFraction: number;
+  /** COCO / VOC: use at most this many training and this many test images (the first by id; null: all). */
+  maxImages: number | null;
   /** Side of the square detector input; COCO images are stretched to it. */
   imageSize: number;
   /** Input channels (default: 1 for scenes, 3 for COCO). */
@@ -61,6 +63,7 @@ export const DEFAULT_DETECTION_SETTINGS: Readonly<DetectionSettings> = Object.fr
   items: 'embedded',
   sceneSeed: 1,
   poolFraction: 0.3,
+  maxImages: null,
   imageSize: 96,
   channels: null,
   filters: [16, 32, 32, 32],
@@ -92,9 +95,10 @@ export const DETECTION_OPTIONS: TaskOption[] = [
   { flags: '--max-objects <n>', type: 'int', description: 'scenes: most objects per canvas (default 6)' },
   { flags: '--items <source>', type: 'string', description: 'scenes: embedded (Fashion-MNIST subset, default) | fashion-mnist (the full dataset)' },
   { flags: '--scene-seed <n>', type: 'int', description: 'scenes: seed of the canvases (default 1)' },
-  { flags: '--pool-fraction <f>', type: 'float', description: 'coco: share of the training images held out for metric split + twin (default 0.3)' },
+  { flags: '--pool-fraction <f>', type: 'float', description: 'coco, voc: share of the training images held out for metric split + twin (default 0.3)' },
+  { flags: '--max-images <n>', type: 'int', description: 'coco, voc: use at most n training and n test images, the first by id (default: all)' },
   { flags: '--image-size <n>', type: 'int', description: 'detector input side, a multiple of 4 (default 96)' },
-  { flags: '--channels <n>', type: 'int', description: 'input channels, 1 or 3 (default: 1 for scenes, 3 for coco)' },
+  { flags: '--channels <n>', type: 'int', description: 'input channels, 1 or 3 (default: 1 for scenes, 3 for coco and voc)' },
   { flags: '--filters <list>', type: 'list', description: 'filters of the four trunk blocks (default 16,32,32,32)' },
   { flags: '--head-filters <n>', type: 'int', description: 'filters of the 3x3 head conv (default 32)' },
   { flags: '--film <layers>', type: 'list', description: 'FiLM layers adapted with the 1x1 head (default head_conv; earlier ones make metric calls costlier)' },
@@ -137,6 +141,7 @@ export function resolveDetectionSettings(config: Pick<BenchConfig, 'dataset' | '
   if (s.maxObjects < s.minObjects) throw new UsageError(`--max-objects (${s.maxObjects}) must be at least --min-objects (${s.minObjects})`);
   s.sceneSeed = num('sceneSeed', Number.isInteger, 'an integer') ?? s.sceneSeed;
   s.poolFraction = num('poolFraction', (v) => v > 0 && v < 1, 'a fraction in (0, 1)') ?? s.poolFraction;
+  s.maxImages = num('maxImages', (v) => Number.isInteger(v) && v >= 4, 'an integer ≥ 4') ?? s.maxImages;
   s.imageSize = num('imageSize', (v) => posInt(v) && v % 4 === 0, 'a positive multiple of 4') ?? s.imageSize;
   const channels = num('channels', (v) => v === 1 || v === 3, '1 or 3');
   if (channels !== undefined) s.channels = channels as 1 | 3;

@@ -75,7 +75,10 @@ describe('detection task', () => {
   it('rejects an unknown metric or dataset, and coco without --data-dir', async () => {
     const base = { task: 'detection', dataset: 'scenes', methods: ['loss'], seeds: [1], steps: 2, options: tiny() };
     await expect(runDetection({ ...base, metric: 'ap99' }, silentReporter)).rejects.toThrow(/unknown metric/);
-    await expect(runDetection({ ...base, dataset: 'voc' }, silentReporter)).rejects.toThrow(/unknown dataset/);
+    await expect(runDetection({ ...base, dataset: 'kitti' }, silentReporter)).rejects.toThrow(/unknown dataset/);
     await expect(runDetection({ ...base, dataset: 'coco' }, silentReporter)).rejects.toThrow(/--data-dir/);
+    await expect(runDetection({ ...base, dataset: 'voc' }, silentReporter)).rejects.toThrow(/--dataset voc needs --data-dir/);
+    await expect(runDetection({ ...base, dataset: 'voc', dataDir: cacheDir }, silentReporter)).rejects.toThrow(/no Pascal VOC year directory/);
+    await expect(runDetection({ ...base, dataset: 'coco', dataDir: cacheDir }, silentReporter)).rejects.toThrow(/no COCO data: expected train\/annotations\.json/);
   });
 });

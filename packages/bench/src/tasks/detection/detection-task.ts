@@ -12,12 +12,12 @@ import type { BenchConfig, BenchTask } from '../../registry.js';
 import type { BenchReporter } from '../../reporter.js';
 import { ResultsBuilder, type BenchResult } from '../../results.js';
 import { detectionCacheDir } from './cache-key.js';
-import { cocoData, combinedGroundTruth, sceneData, type DetectionData } from './detection-data.js';
+import { cocoData, combinedGroundTruth, sceneData, vocData, type DetectionData } from './detection-data.js';
 import { DETECTION_DEFAULT_METHODS, DETECTION_METHODS } from './detection-methods.js';
 import { DETECTION_OPTIONS, resolveDetectionSettings, type DetectionSettings } from './detection-settings.js';
 import { loadOrPretrainDetector } from './pretrained-detector.js';
 
-export const DETECTION_DATASETS = ['scenes', 'coco'] as const;
+export const DETECTION_DATASETS = ['scenes', 'coco', 'voc'] as const;
 
 /**
  * The detection suite. Once per run: the data (generated scenes cached on disk and read back
@@ -40,7 +40,9 @@ export async function runDetection(config: BenchConfig, reporter: BenchReporter)
     throw new UsageError(`unknown dataset '${config.dataset}' for task 'detection'; known: ${DETECTION_DATASETS.join(', ')}`);
   }
   const cacheRoot = settings.cacheDir ?? detectionCacheDir();
-  const data = config.dataset === 'coco' ? await cocoData(config.dataDir, settings) : await sceneData(settings, cacheRoot, reporter);
+  const data = config.dataset === 'coco' ? await cocoData(config.dataDir, settings)
+    : config.dataset === 'voc' ? await vocData(config.dataDir, settings)
+    : await sceneData(settings, cacheRoot, reporter);
   const owned: tf.Tensor[] = [];
   let model: tfl.LayersModel | null = null;
   let cut: ReturnType<typeof cutDetector> | null = null;
