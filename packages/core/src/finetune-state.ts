@@ -4,6 +4,7 @@ import { CheckpointError, describe } from './errors.js';
 import type { RoundRecord } from './finetune-options.js';
 import type { RngState } from './rng.js';
 import type { ValueStepState } from './value/value-step.js';
+import { checkValueFunctionState } from './value/value-function-state.js';
 
 export interface SavedWeight {
   name: string;
@@ -103,7 +104,13 @@ export function checkFinetuneState(json: unknown, source: string, expect: StateE
     perm.forEach((p, i) => int(`sampler.perm[${i}]`, p, 0, expect.trainRows - 1));
     int('sampler.pos', sampler.pos, 0, expect.trainRows);
   });
-  if (s.value !== null) obj('value', s.value);
+  if (s.value !== null) {
+    try {
+      checkValueFunctionState(obj('value', s.value), `${source}: value`, { dim: expect.params });
+    } catch (err) {
+      throw new CheckpointError((err as Error).message, { cause: err });
+    }
+  }
   nullable(s.esGradient, (v) => numbers('esGradient', v, expect.params));
   nullable(s.best, (v) => {
     const best = obj('best', v);

@@ -4,6 +4,7 @@ import { GlobalValueNet, type GlobalValueNetState } from './global-value-net.js'
 import { kendallTau } from './kendall-tau.js';
 import { LocalGP, type LocalGPOptions, type SurrogateFitOptions } from './local-gp.js';
 import { TrustGate, type TrustGateState, type TrustOptions } from './trust.js';
+import { checkValueFunctionState } from './value-function-state.js';
 
 export interface ValueFunctionOptions {
   /** The local GP's options, or false for none (default: a GP with its defaults). Its prior is the global net. */
@@ -214,6 +215,7 @@ export class ValueFunction {
 
   /** Restores a state from getState (same options), then refits the GP from the restored buffer. */
   setState(state: ValueFunctionState, source = 'value function state'): void {
+    checkValueFunctionState(state, source);
     const s = state as Partial<ValueFunctionState> | null;
     if (typeof s !== 'object' || s === null || s.format !== 'metricopt-value-function' || s.version !== 1 || !Array.isArray(s.rounds)) {
       throw new FormatError(source, "expected {format: 'metricopt-value-function', version: 1, rounds, trust, global}");
