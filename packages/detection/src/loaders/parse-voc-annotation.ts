@@ -37,7 +37,14 @@ const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, tri
 export function parseVocAnnotation(xml: string, name: string): VocAnnotation {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new FormatError(name, `is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
-  const root = (parser.parse(xml) as Record<string, unknown>).annotation;
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = parser.parse(xml) as Record<string, unknown>;
+  } catch (err) {
+    // The parser refuses what its validator lets through: nesting past its limit, names such as __proto__.
+    throw new FormatError(name, `cannot be parsed as XML (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+  }
+  const root = parsed.annotation;
   if (root === null || typeof root !== 'object') throw new FormatError(name, 'has no <annotation> element');
   const ann = root as Record<string, unknown>;
   const result: VocAnnotation = { objects: [] };
