@@ -70,3 +70,14 @@ export { findWorkspaceRoot, workspacePackageDirs } from './plugins/workspace-pac
 export { pluginLabel, type PluginSource, type PluginOrigin } from './plugins/plugin-source.js';
 export { registerTaskPlugins, extractPluginFlags, type PluginContext } from './plugins/cli-plugins.js';
 export { runMethods, type BenchMethod, type MethodRunOptions, type SharedFinetuneOptions } from './method-runner.js';
+export {
+  ConfigFileError,
+  parseBenchConfigFile,
+  readBenchConfigFile,
+  configFileSettings,
+  mergeConfigFile,
+  applyConfigFile,
+  benchConfigFileSchema,
+  type BenchConfigFile,
+  type ConfigFileSettings,
+} from './config-file.js';
