@@ -42,7 +42,7 @@ async function writeVocFixture(root: string): Promise<string> {
       const file = `${id}.png`;
       await copyFile(join(scenesDir, 'images', basename(String(img.file_name))), join(root, 'JPEGImages', file));
       const objects = gt.annotations.filter((a) => a.image_id === img.id).map((a) => {
-        const [x, y, w, h] = a.bbox;
+        const [x, y, w, h] = a.bbox as [number, number, number, number];
         const box = [Math.round(x) + 1, Math.round(y) + 1, Math.max(Math.round(x) + 1, Math.round(x + w)), Math.max(Math.round(y) + 1, Math.round(y + h))];
         return `<object><name>${VOC_CLASSES[Number(a.category_id) - 1]}</name><difficult>0</difficult>` +
           `<bndbox><xmin>${box[0]}</xmin><ymin>${box[1]}</ymin><xmax>${box[2]}</xmax><ymax>${box[3]}</ymax></bndbox></object>`;
