@@ -47,6 +47,25 @@ describe('wasm BatchMatMul (MetricOpt replacement)', () => {
     },
   );
 
+  it.each(FLAGS.flatMap(([ta, tb]) => SHAPES.map((shape) => ({ ta, tb, ...shape }))))(
+    'with m and n multiples of 4, over one depth chunk and one column panel (the SIMD kernels): transposeA $ta, transposeB $tb, batch $batchA × $batchB',
+    async ({ ta, tb, batchA, batchB }) => {
+      const result = await compareBackends(() => tf.matMul(operand(batchA, 8, 300, ta, 6), operand(batchB, 300, 140, tb, 7), ta, tb));
+      expect(result).toMatchObject({ shapesMatch: true, leaked: { tensors: 0, buffers: 0 } });
+      expect(result.difference).toBeLessThan(1e-4);
+    },
+  );
+
+  it.each(FLAGS.map(([ta, tb]) => ({ ta, tb })))('runs matrices (rank 2, as tf.matMul passes them) too: transposeA $ta, transposeB $tb', async ({ ta, tb }) => {
+    const result = await compareBackends(() => {
+      const a = operand([], 12, 20, ta, 8);
+      const b = operand([], 20, 8, tb, 9);
+      return tf.engine().runKernel('BatchMatMul', { a, b }, { transposeA: ta, transposeB: tb }) as tf.Tensor;
+    });
+    expect(result).toMatchObject({ shapesMatch: true, leaked: { tensors: 0, buffers: 0 } });
+    expect(result.difference).toBeLessThan(1e-5);
+  });
+
   it('gives the cpu gradients of a matMul (a·bᵀ and aᵀ·b)', async () => {
     const result = await compareBackends(() => {
       const weights = seeded([6, 4], 3);

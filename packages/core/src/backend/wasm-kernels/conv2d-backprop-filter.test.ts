@@ -21,6 +21,13 @@ const CASES: ConvCase[] = [
   { x: [2, 8, 8, 2], filter: [3, 3, 2, 3], strides: 2, pad: 'valid' }, // x has a row and column no window reads
   { x: [2, 6, 7, 2], filter: [3, 2, 2, 2], strides: [2, 1], pad: 'same' },
   { x: [1, 5, 6, 2], filter: [3, 3, 2, 2], strides: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  // Stride 1, Cout a multiple of 4: the SIMD path (runs of fw·Cin that are and are not a multiple of 4).
+  { x: [2, 7, 6, 1], filter: [3, 3, 1, 8], strides: 1, pad: 'same' },
+  { x: [3, 9, 8, 4], filter: [3, 3, 4, 4], strides: 1, pad: 'same' },
+  { x: [2, 6, 9, 3], filter: [2, 3, 3, 12], strides: 1, pad: 'valid' },
+  { x: [2, 9, 9, 2], filter: [3, 2, 2, 4], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  { x: [1, 5, 5, 5], filter: [1, 1, 5, 4], strides: 1, pad: 'valid' },
+  { x: [4, 14, 12, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' }, // positions over one chunk
 ];
 
 function seeded(shape: number[], seed: number): tf.Tensor {

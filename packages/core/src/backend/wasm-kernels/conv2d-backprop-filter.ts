@@ -1,5 +1,6 @@
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdConv2dBackpropFilter } from './conv2d-backprop-filter-simd.js';
 import { windowPaddings } from './conv-geometry.js';
 import { conv2d, convOperand, transpose, withTemporaries } from './wasm-ops.js';
 
@@ -14,7 +15,8 @@ interface Conv2DBackpropFilterAttrs {
 /**
  * dW[kh, kw, ci, co] = Σ_{n, oh, ow} xpad[n, oh·s + kh, ow·s + kw, ci] · dy[n, oh, ow, co]: one
  * 'valid' conv2d that treats the batch as the channel axis, with x as [Cin, H, W, N] and dy as the
- * filter [Ho, Wo, N, Cout] dilated by the forward stride.
+ * filter [Ho, Wo, N, Cout] dilated by the forward stride. Stride-1 NHWC convs with Cout a multiple
+ * of 4 (most of a CNN's) take the SIMD path of conv2d-backprop-filter-simd.ts instead, ~3x faster.
  */
 function conv2dBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
   const wasm = backend as BackendWasm;
@@ -24,6 +26,10 @@ function conv2dBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, format,
   );
+  if (format === 'channelsLast') {
+    const fast = simdConv2dBackpropFilter(wasm, x, dy, info);
+    if (fast !== undefined) return fast;
+  }
   return withTemporaries(wasm, (temp) => {
     const xNhwc = format === 'channelsFirst' ? temp(transpose(wasm, x, [0, 2, 3, 1])) : x;
     const dyNhwc = format === 'channelsFirst' ? temp(transpose(wasm, dy, [0, 2, 3, 1])) : dy;

@@ -18,6 +18,10 @@ const CASES: PoolCase[] = [
   { x: [2, 7, 9, 3], size: 3, strides: 2, pad: 'same' },
   { x: [2, 6, 6, 4], size: 3, strides: 1, pad: 'same' }, // overlapping windows
   { x: [3, 5, 7, 2], size: [2, 3], strides: [1, 2], pad: 'valid' },
+  // Windows that tile the input, channels a multiple of 4: the SIMD kernel.
+  { x: [2, 6, 8, 4], size: 2, strides: 2, pad: 'valid' },
+  { x: [2, 7, 9, 8], size: 2, strides: 2, pad: 'valid' },
+  { x: [1, 6, 6, 4], size: [3, 2], strides: [3, 2], pad: 'same' },
 ];
 
 /** Small integers after a ReLU: many ties, as after a ReLU in a real network, so the tie rule matters. */

@@ -1,12 +1,15 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../../errors.js';
 import { batchMatMulConfig } from './batch-mat-mul.js';
+import { castConfig } from './cast.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-input.js';
 import { fusedMatMulConfig } from './fused-mat-mul.js';
+import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { sumConfig } from './sum.js';
 import { wasmKernelLedger } from './stock-wasm-kernels.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
@@ -24,6 +27,9 @@ export const FASTER_WASM_KERNELS: readonly KernelConfig[] = [
   maxPoolGradConfig,
   batchMatMulConfig,
   fusedMatMulConfig,
+  sumConfig,
+  identityConfig,
+  castConfig,
 ];
 
 const ALL_KERNELS = [...MISSING_WASM_KERNELS, ...FASTER_WASM_KERNELS];
