@@ -5,12 +5,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUZZ_TARGETS, fuzzProperty } from './fuzz-properties.js';
+import { FormatError } from '@metricopt/core';
+import { FUZZ_TARGETS, fuzzProperty, runOne, type FuzzTarget } from './fuzz-properties.js';
 import { mutateBytes } from './byte-mutations.js';
 import { mutateJson } from './json-mutations.js';
 
 // The same properties as scripts/fuzz.ts, a small seeded run of each (the script runs 10,000 per reader).
-const RUNS: Record<string, number> = { voc: 50, 'retrieval-lists': 60, model: 60 };
+const RUNS: Record<string, number> = { voc: 40, 'coco-dataset': 60, 'retrieval-lists': 60, model: 60, 'bench-config': 60 };
 
 let root: string;
 beforeAll(async () => {
@@ -45,6 +46,24 @@ describe('reader fuzz properties (seeded)', () => {
     expect(seen.accepted).toBeGreaterThan(0);
     expect(seen.refused).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('runOne', () => {
+  const fake = (thrown: unknown): FuzzTarget<number, null> => ({
+    name: 'fake', reader: 'fake', setup: async () => null, arbitrary: () => fc.nat(), names: () => ['in.bin'],
+    run: async () => {
+      if (thrown !== undefined) throw thrown;
+    },
+  });
+  it('counts a MetricOptError naming the input as typed, and anything else as untyped', async () => {
+    expect((await runOne(fake(undefined), null, 1)).kind).toBe('accepted');
+    expect((await runOne(fake(new FormatError('in.bin', 'truncated')), null, 1)).kind).toBe('typed');
+    // Typed but silent about what it read, a plain TypeError, a library's Error, a non-Error.
+    expect((await runOne(fake(new FormatError('other.bin', 'truncated')), null, 1)).kind).toBe('untyped');
+    expect((await runOne(fake(new TypeError('in.bin: x is undefined')), null, 1)).kind).toBe('untyped');
+    expect((await runOne(fake(new Error('Input buffer contains unsupported image format')), null, 1)).kind).toBe('untyped');
+    expect((await runOne(fake('in.bin'), null, 1)).kind).toBe('untyped');
+  });
 });
 
 describe('mutations', () => {

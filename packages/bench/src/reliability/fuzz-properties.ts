@@ -1,6 +1,7 @@
 import type { FuzzTarget } from './fuzz-target.js';
 import { cifarTarget } from './targets/cifar-target.js';
 import { cocoDatasetTarget, cocoEvalTarget } from './targets/coco-target.js';
+import { configTarget } from './targets/config-target.js';
 import { idxTarget } from './targets/idx-target.js';
 import { imageTarget } from './targets/image-target.js';
 import { modelTarget } from './targets/model-target.js';
@@ -24,6 +25,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget<any, any>[] = [
   retrievalEvalTarget,
   retrievalListTarget,
   modelTarget,
+  configTarget,
 ];
 
 /** The target called `name`, or undefined. */

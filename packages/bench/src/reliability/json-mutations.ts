@@ -9,6 +9,8 @@ export const RAW_TOKENS = [
   'NaN', 'Infinity', '-Infinity', '1e999', '-1e999', '1e308', '-0', '4294967296', '9007199254740993', '2147483648', '-2147483649', '0.5', '1e-320',
 ] as const;
 
+const MAX_HUGE_ARRAY_CHARS = 1_000_000;
+
 /** One change to a parsed JSON value, at the node reached by following `path` (indices taken modulo each container's size). */
 export type JsonMutation =
   | { kind: 'replace'; path: number[]; value: unknown }
@@ -99,7 +101,9 @@ export function mutateJson(value: unknown, mutations: readonly JsonMutation[]): 
       case 'huge-array': {
         const node = slot[key];
         const item = Array.isArray(node) && node.length > 0 ? node[node.length - 1] : node;
-        slot[key] = Array.from({ length: m.length }, () => structuredClone(item));
+        // Long, not large: about 1 MB of text at most, so inputs test sizes and counts, not JSON.parse's speed.
+        const length = Math.min(m.length, Math.max(2, Math.floor(MAX_HUGE_ARRAY_CHARS / (JSON.stringify(item) ?? 'null').length)));
+        slot[key] = Array.from({ length }, () => structuredClone(item));
         break;
       }
     }
