@@ -100,6 +100,8 @@ export async function runTabular(config: BenchConfig, reporter: BenchReporter): 
         steps: settings.steps,
         optimizer: () => tf.train.adam(settings.learningRate),
         finetune: { batchSize: settings.batchSize, observeEvery: settings.observeEvery },
+        // --value-function DIR: a saved (meta-trained) value function for the methods that use V.
+        ...(config.valueFunction === undefined ? {} : { valueFunction: config.valueFunction }),
         before,
         extra: { trainCount: data.train.n, metricCount: data.metric.n, testCount: data.test.n, trainPositives: sum(data.train.y) },
         builder,
