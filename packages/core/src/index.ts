@@ -55,4 +55,4 @@ export {
   type Trajectory, type TrajectoryHeader, type TrajectoryHeaderInput, type TrajectoryEnd, type TrajectoryStatus,
 } from './value/trajectory-store.js';
 export { metaTrainValueNet, type MetaTrainOptions, type MetaTrainResult } from './value/meta-train.js';
-export { loadValueFunction, finetuneValueOptions, type LoadValueFunctionOptions } from './value/load-value-function.js';
+export { loadValueFunction, checkValueFunction, finetuneValueOptions, type LoadValueFunctionOptions } from './value/load-value-function.js';

@@ -9,7 +9,7 @@ import { tinyOptions } from '../finetune-problem.fixture.js';
 import { defineMetric } from '../metric.js';
 import { Rng } from '../rng.js';
 import { GlobalValueNet } from './global-value-net.js';
-import { finetuneValueOptions, loadValueFunction } from './load-value-function.js';
+import { checkValueFunction, finetuneValueOptions, loadValueFunction } from './load-value-function.js';
 import { LAYOUTS, runs } from './meta-train.fixture.js';
 import { metaTrainValueNet } from './meta-train.js';
 import { MlpEncoder } from './mlp-encoder.js';
@@ -105,6 +105,12 @@ describe('loadValueFunction', () => {
     await refused({ layout, metric }, /'options.layout' passed to loadValueFunction must be the saved mlp net's layout \(size 13\) — the value function saved in .*mlp is refused, got size 19/, mlpDir);
     (await loadValueFunction(mlpDir, { layout: LAYOUTS[0]!, metric })).dispose();
     await expect(loadValueFunction(join(root, 'none'), { layout, metric })).rejects.toBeInstanceOf(FormatError);
+    // The same checks up front, keeping nothing.
+    await checkValueFunction(dir, { metric });
+    await checkValueFunction(dir, { metric, layout: LAYOUTS[2]! });
+    await expect(checkValueFunction(dir, { metric: { name: 'error-rate', higherIsBetter: false } }))
+      .rejects.toThrow(/'options.metric' passed to checkValueFunction must be the saved net's metric 'balanced-error' \(lower is better\) — the value function saved in .*meta is refused/);
+    await expect(checkValueFunction(mlpDir, { metric, layout })).rejects.toThrow(/saved mlp net's layout/);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -26,26 +26,41 @@ export interface LoadValueFunctionOptions extends Omit<ValueFunctionOptions, 'gl
  * ```
  */
 export async function loadValueFunction(dir: string, options: LoadValueFunctionOptions): Promise<ValueFunction> {
-  const fn = 'loadValueFunction';
-  if (typeof dir !== 'string' || dir.length === 0) throw new InvalidArgumentError(fn, 'dir', 'the directory of a saved value function', describe(dir));
   const { layout, metric, ...rest } = options ?? ({} as LoadValueFunctionOptions);
-  if (typeof layout !== 'object' || layout === null) throw new InvalidArgumentError(fn, 'options.layout', "the run's ParamLayout (params.layout)", describe(layout));
-  if (typeof metric !== 'object' || metric === null || typeof metric.name !== 'string' || typeof metric.higherIsBetter !== 'boolean') {
-    throw new InvalidArgumentError(fn, 'options.metric', "the run's metric {name, higherIsBetter}", describe(metric));
-  }
-  let net: GlobalValueNet;
-  try {
-    net = await GlobalValueNet.load(dir, { layout, metric: { name: metric.name, higherIsBetter: metric.higherIsBetter } });
-  } catch (err) {
-    if (err instanceof InvalidArgumentError && err.fn === 'GlobalValueNet.load') {
-      throw new InvalidArgumentError(fn, err.argument.replace(/^expect\./, 'options.'), `${err.expected} — the value function saved in ${dir} is refused`, err.got);
-    }
-    throw err;
-  }
+  if (typeof layout !== 'object' || layout === null) throw new InvalidArgumentError('loadValueFunction', 'options.layout', "the run's ParamLayout (params.layout)", describe(layout));
+  const net = await loadNet('loadValueFunction', dir, metric, layout);
   try {
     return new ValueFunction({ ...rest, global: net });
   } catch (err) {
     net.dispose();
+    throw err;
+  }
+}
+
+/**
+ * Checks a saved value function before a run needs it — its files, its metric, and `layout` when
+ * given — with loadValueFunction's errors, and keeps nothing: a bench can refuse a wrong one
+ * before it pretrains anything.
+ *
+ * ```ts
+ * await checkValueFunction('meta/', { metric: { name: 'balanced-error', higherIsBetter: false } });
+ * ```
+ */
+export async function checkValueFunction(dir: string, options: { metric: MetricIdentity; layout?: ParamLayout }): Promise<void> {
+  (await loadNet('checkValueFunction', dir, options?.metric, options?.layout)).dispose();
+}
+
+async function loadNet(fn: string, dir: string, metric: MetricIdentity | undefined, layout: ParamLayout | undefined): Promise<GlobalValueNet> {
+  if (typeof dir !== 'string' || dir.length === 0) throw new InvalidArgumentError(fn, 'dir', 'the directory of a saved value function', describe(dir));
+  if (typeof metric !== 'object' || metric === null || typeof metric.name !== 'string' || typeof metric.higherIsBetter !== 'boolean') {
+    throw new InvalidArgumentError(fn, 'options.metric', "the run's metric {name, higherIsBetter}", describe(metric));
+  }
+  try {
+    return await GlobalValueNet.load(dir, { ...(layout !== undefined ? { layout } : {}), metric: { name: metric.name, higherIsBetter: metric.higherIsBetter } });
+  } catch (err) {
+    if (err instanceof InvalidArgumentError && err.fn === 'GlobalValueNet.load') {
+      throw new InvalidArgumentError(fn, err.argument.replace(/^expect\./, 'options.'), `${err.expected} — the value function saved in ${dir} is refused`, err.got);
+    }
     throw err;
   }
 }
