@@ -110,8 +110,13 @@ export interface FinetuneOptions {
   groupRidge?: number | number[];
   /** Per-call metric time limit (ms); defaults to the metric's own. */
   metricTimeoutMs?: number;
-  /** Retries of a failed metric call before the run stops (default 0). */
+  /**
+   * Retries of a failed metric call (it threw, returned a non-finite value or ran past its time limit) before the run
+   * stops with that MetricError (default 0). The last checkpoint on disk stays the last good state: resume from it.
+   */
   metricRetries?: number;
+  /** Told of every failed metric call (the MetricError names the metric and step) and its attempt (0 = first call). */
+  onMetricFault?: (error: import('./errors.js').MetricError, attempt: number) => void;
   checkpoint?: { dir: string; every?: number };
   onStep?: (info: StepInfo) => void;
   onRound?: (info: RoundInfo) => void;

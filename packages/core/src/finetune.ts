@@ -98,6 +98,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       head: split.head,
       timeoutMs: opts.metricTimeoutMs ?? opts.metric.timeoutMs,
       retries: cfg.metricRetries,
+      ...(opts.onMetricFault ? { onFault: opts.onMetricFault } : {}),
       seconds: 0,
       calls: 0,
     };

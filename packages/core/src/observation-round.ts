@@ -11,6 +11,8 @@ export interface MetricProbe {
   head: (features: tf.Tensor) => tf.Tensor;
   timeoutMs?: number;
   retries?: number;
+  /** Told of every failed call (the error names the metric and step), before it is retried or the run stops. */
+  onFault?: (error: MetricError, attempt: number) => void;
   /** Seconds spent in head forwards and metric calls, accumulated. */
   seconds: number;
   calls: number;
@@ -29,6 +31,7 @@ export async function probeMetric(probe: MetricProbe, features: tf.Tensor, targe
           return await callMetric(probe.metric, outputs, targets, step, probe.timeoutMs);
         } catch (err) {
           if (!(err instanceof MetricError)) throw err;
+          probe.onFault?.(err, attempt);
           lastError = err;
         }
       }
