@@ -2,6 +2,8 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import { InvalidArgumentError } from '../../errors.js';
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { castConfig } from './cast.js';
+import { addConfig, multiplyConfig } from './channel-broadcast.js';
+import { conv2dConfig } from './conv2d.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseConv2dBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.js';
@@ -9,6 +11,7 @@ import { depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop-
 import { fusedMatMulConfig } from './fused-mat-mul.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { padV2Config } from './pad-v2.js';
 import { sumConfig } from './sum.js';
 import { wasmKernelLedger } from './stock-wasm-kernels.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
@@ -30,6 +33,10 @@ export const FASTER_WASM_KERNELS: readonly KernelConfig[] = [
   sumConfig,
   identityConfig,
   castConfig,
+  addConfig,
+  multiplyConfig,
+  padV2Config,
+  conv2dConfig,
 ];
 
 const ALL_KERNELS = [...MISSING_WASM_KERNELS, ...FASTER_WASM_KERNELS];

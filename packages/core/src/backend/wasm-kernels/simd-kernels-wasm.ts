@@ -8,11 +8,13 @@ import {
  * The bytes of MetricOpt's wasm SIMD training kernels, run on tfjs-backend-wasm's own memory
  * (pointers and strides in bytes, data float32):
  *
- *   gemmT(a, lda, b, ldb, out, ldc, rows, cols, depth, accumulate)
- *     out[i·ldc + j] (+)= Σ_{k < depth} a[k·lda + i] · b[k·ldb + j]  for i < rows (a multiple of
- *     4), j < cols (a multiple of 4): a product with the first operand transposed, in 4×8 register
- *     tiles; `accumulate` ≠ 0 adds to out instead of overwriting it.
- *   gemm(a, lda, b, ldb, out, ldc, rows, cols, depth, accumulate)
+ *   gemmT(a, lda, b, ldb, out, ldc, rows, cols, depth, blocks, aSkip, bSkip, accumulate)
+ *     out[i·ldc + j] (+)= Σ_k a[k·lda + i] · b[k·ldb + j]  for i < rows (a multiple of 4), j < cols
+ *     (a multiple of 4): a product with the first operand transposed, in 4×8 register tiles.
+ *     k runs over `blocks` blocks of `depth` steps; after each block a's pointer moves aSkip bytes
+ *     further and b's bSkip (0 and 0, or blocks = 1, for a plain product): rows of an image whose
+ *     padding is skipped. `accumulate` ≠ 0 adds to out instead of overwriting it.
+ *   gemm(a, lda, b, ldb, out, ldc, rows, cols, depth, blocks, aSkip, bSkip, accumulate)
  *     the same with a row-major: out[i·ldc + j] (+)= Σ_k a[i·lda + k] · b[k·ldb + j].
  *   colSum(x, rows, cols, out, accumulate)
  *     out[j] (+)= Σ_{r < rows} x[r·cols + j]  for j < cols (a multiple of 4, rows ≥ 1).
@@ -20,9 +22,14 @@ import {
  *     one image of a max pool whose windows tile the input (stride = filter, no padding): dx at
  *     each window's first strict maximum (row-major) gets dy, every other position of the window
  *     0; channels a multiple of 4. Positions outside every window are left alone.
+ *   addRow(x, row, out, rows, cols) / mulRow(...)
+ *     out[r·cols + j] = x[r·cols + j] + row[j] (or ·) for r < rows (≥ 1), j < cols (a multiple of
+ *     4): a bias or FiLM scale broadcast over the leading axes.
  */
 export function trainingKernelBytes(): Uint8Array {
-  return assembleModule([gemmKernel(true), gemmKernel(false), colSum(), maxPoolGrad()]);
+  return assembleModule([
+    gemmKernel(true), gemmKernel(false), colSum(), maxPoolGrad(), rowBroadcast('addRow', f32x4Add), rowBroadcast('mulRow', f32x4Mul),
+  ]);
 }
 
 /** Numbers the parameters then the locals of one function, in declaration order. */
@@ -44,9 +51,9 @@ const inc = (local: number, by: Code): Code => [get(local), by, op.i32Add, set(l
 function gemmKernel(transposedA: boolean) {
   const accLocals = Array.from({ length: 8 }, (_, n) => [`acc${n}`, V128] as const);
   const { index: x, params, locals } = frame(
-    ['a', 'lda', 'b', 'ldb', 'out', 'ldc', 'rows', 'cols', 'depth', 'accumulate'] as const,
+    ['a', 'lda', 'b', 'ldb', 'out', 'ldc', 'rows', 'cols', 'depth', 'blocks', 'aSkip', 'bSkip', 'accumulate'] as const,
     [
-      ['i', I32], ['j', I32], ['k', I32], ['pa', I32], ['pa1', I32], ['pa2', I32], ['pa3', I32], ['pb', I32], ['po', I32],
+      ['i', I32], ['j', I32], ['k', I32], ['block', I32], ['pa', I32], ['pa1', I32], ['pa2', I32], ['pa3', I32], ['pb', I32], ['po', I32],
       ...accLocals, ['av', V128], ['b0', V128], ['b1', V128],
     ] as const,
   );
@@ -56,6 +63,7 @@ function gemmKernel(transposedA: boolean) {
   // Transposed: the 4 rows are adjacent floats at pa. Row-major: one pointer per row, lda apart.
   const loadA = (r: number): Code => (transposedA ? [get(x.pa), v128Load32Splat(4 * r)] : [get(rowPointers[r]!), v128Load32Splat(0)]);
   const advanceA: Code = transposedA ? inc(x.pa, get(x.lda)) : rowPointers.map((p) => inc(p, i32(4)));
+  const skipA: Code = transposedA ? inc(x.pa, get(x.aSkip)) : rowPointers.map((p) => inc(p, get(x.aSkip)));
   const startA: Code = transposedA
     ? [get(x.a), get(x.i), i32(2), op.i32Shl, op.i32Add, set(x.pa)]
     : [
@@ -74,6 +82,7 @@ function gemmKernel(transposedA: boolean) {
     code.push(op.else);
     for (let r = 0; r < 4; r++) for (let c = 0; c < vectors; c++) code.push([v128Zero, set(acc(r, c))]);
     code.push(op.end);
+    code.push([get(x.blocks), set(x.block), op.loop]);
     code.push([get(x.depth), set(x.k), op.loop]);
     for (let c = 0; c < vectors; c++) code.push([get(x.pb), v128Load(16 * c), set(bs[c]!)]);
     for (let r = 0; r < 4; r++) {
@@ -82,6 +91,8 @@ function gemmKernel(transposedA: boolean) {
     }
     code.push([advanceA, inc(x.pb, get(x.ldb))]);
     code.push([get(x.k), i32(1), op.i32Sub, tee(x.k), op.brIf, 0, op.end]);
+    code.push([skipA, inc(x.pb, get(x.bSkip))]);
+    code.push([get(x.block), i32(1), op.i32Sub, tee(x.block), op.brIf, 0, op.end]);
     for (let r = 0; r < 4; r++) for (let c = 0; c < vectors; c++) code.push([rowAddress(r), get(acc(r, c)), v128Store(16 * c)]);
     return code;
   };
@@ -127,6 +138,29 @@ function colSum() {
     op.end,
   ];
   return { name: 'colSum', params, locals, body };
+}
+
+/** out[r·cols + j] = x[r·cols + j] (+ or ·) row[j] for r < rows, j < cols (a multiple of 4). */
+function rowBroadcast(name: string, combine: Code) {
+  const { index: x, params, locals } = frame(
+    ['x', 'row', 'out', 'rows', 'cols'] as const,
+    [['px', I32], ['po', I32], ['pr', I32], ['rowEnd', I32], ['end', I32]] as const,
+  );
+  const body: Code = [
+    get(x.x), set(x.px), get(x.out), set(x.po),
+    get(x.row), get(x.cols), i32(2), op.i32Shl, op.i32Add, set(x.rowEnd),
+    get(x.out), get(x.rows), get(x.cols), op.i32Mul, i32(2), op.i32Shl, op.i32Add, set(x.end),
+    op.loop,
+    get(x.row), set(x.pr),
+    op.loop,
+    get(x.po), get(x.px), v128Load(0), get(x.pr), v128Load(0), combine, v128Store(0),
+    inc(x.px, i32(16)), inc(x.po, i32(16)),
+    get(x.pr), i32(16), op.i32Add, tee(x.pr), get(x.rowEnd), op.i32LtU, op.brIf, 0,
+    op.end,
+    get(x.po), get(x.end), op.i32LtU, op.brIf, 0,
+    op.end,
+  ];
+  return { name, params, locals, body };
 }
 
 function maxPoolGrad() {

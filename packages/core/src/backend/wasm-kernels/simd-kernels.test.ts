@@ -32,7 +32,7 @@ describe('gemmT', () => {
       for (let k = 0; k < depth; k++) s += a[k * lda + i]! * b[k * ldb + j]!;
       return s;
     };
-    kernels.gemmT(pa, lda * 4, pb, ldb * 4, po, ldc * 4, rows, cols, depth, 0);
+    kernels.gemmT(pa, lda * 4, pb, ldb * 4, po, ldc * 4, rows, cols, depth, 1, 0, 0, 0);
     let out = heap().subarray(po / 4, po / 4 + rows * ldc);
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < ldc; j++) {
@@ -41,7 +41,7 @@ describe('gemmT', () => {
       }
     }
     heap().set(start, po / 4);
-    kernels.gemmT(pa, lda * 4, pb, ldb * 4, po, ldc * 4, rows, cols, depth, 1);
+    kernels.gemmT(pa, lda * 4, pb, ldb * 4, po, ldc * 4, rows, cols, depth, 1, 0, 0, 1);
     out = heap().subarray(po / 4, po / 4 + rows * ldc);
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) expect(out[i * ldc + j]).toBeCloseTo(start[i * ldc + j]! + expected(i, j), 4);
   });
@@ -61,11 +61,39 @@ describe('gemm', () => {
       for (let k = 0; k < depth; k++) s += a[i * lda + k]! * b[k * ldb + j]!;
       return s;
     };
-    kernels.gemm(pa, lda * 4, pb, ldb * 4, po, ldc * 4, rows, cols, depth, 1);
+    kernels.gemm(pa, lda * 4, pb, ldb * 4, po, ldc * 4, rows, cols, depth, 1, 0, 0, 1);
     const out = heap().subarray(po / 4, po / 4 + rows * ldc);
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < ldc; j++) {
         expect(out[i * ldc + j]).toBeCloseTo(start[i * ldc + j]! + (j < cols ? expected(i, j) : 0), 4);
+      }
+    }
+  });
+});
+
+describe('blocks of depth', () => {
+  it.each([true, false])('transposed a %s: k runs over blocks, a and b skipping between them', (transposed) => {
+    const [rows, cols, depth, blocks, aSkip, bSkip] = [8, 12, 5, 3, 7, 2];
+    // Element (i, k) of block t: a at t·(depth·aStep + aSkip) + k·aStep + i·iStep.
+    const [aStep, iStep] = transposed ? [rows + 1, 1] : [1, blocks * (depth + aSkip) + 3];
+    const a = randoms((transposed ? blocks * (depth * aStep + aSkip) : rows * iStep) + rows + depth);
+    const b = randoms(blocks * (depth * cols + bSkip));
+    const pa = place(a, 0);
+    const pb = place(b, a.length);
+    const po = place(new Float32Array(rows * cols), a.length + b.length);
+    const product = transposed ? kernels.gemmT : kernels.gemm;
+    product(pa, (transposed ? aStep : iStep) * 4, pb, cols * 4, po, cols * 4, rows, cols, depth, blocks, aSkip * 4, bSkip * 4, 0);
+    const out = heap().subarray(po / 4, po / 4 + rows * cols);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        let sum = 0;
+        for (let t = 0; t < blocks; t++) {
+          for (let k = 0; k < depth; k++) {
+            const ai = transposed ? t * (depth * aStep + aSkip) + k * aStep + i : i * iStep + t * (depth + aSkip) + k;
+            sum += a[ai]! * b[t * (depth * cols + bSkip) + k * cols + j]!;
+          }
+        }
+        expect(out[i * cols + j]).toBeCloseTo(sum, 4);
       }
     }
   });
@@ -87,6 +115,22 @@ describe('colSum', () => {
     kernels.colSum(px, rows, cols, po, 0);
     heap().subarray(po / 4, po / 4 + cols).forEach((v, j) => expect(v).toBeCloseTo(sums[j]!, 5));
     expect(heap()[po / 4 + cols]).toBe(123); // nothing written past the row
+  });
+});
+
+describe('addRow and mulRow', () => {
+  it.each([[1, 4], [5, 12], [33, 32]])('%i rows × %i columns: x + row and x · row', (rows, cols) => {
+    const x = randoms(rows * cols);
+    const row = randoms(cols);
+    const px = place(x, 0);
+    const pr = place(row, x.length);
+    const po = place(Float32Array.from({ length: rows * cols + 1 }, () => 9), x.length + row.length);
+    kernels.addRow(px, pr, po, rows, cols);
+    expect(Array.from(heap().subarray(po / 4, po / 4 + rows * cols + 1))).toEqual([...Array.from(x, (v, i) => Math.fround(v + row[i % cols]!)), 9]);
+    kernels.mulRow(px, pr, po, rows, cols);
+    expect(Array.from(heap().subarray(po / 4, po / 4 + rows * cols))).toEqual(Array.from(x, (v, i) => Math.fround(v * row[i % cols]!)));
+    kernels.mulRow(px, pr, px, rows, cols); // in place
+    expect(Array.from(heap().subarray(px / 4, px / 4 + rows * cols))).toEqual(Array.from(x, (v, i) => Math.fround(v * row[i % cols]!)));
   });
 });
 

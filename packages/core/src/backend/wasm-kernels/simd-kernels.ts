@@ -3,11 +3,19 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { BackendError } from '../../errors.js';
 import { trainingKernelBytes } from './simd-kernels-wasm.js';
 
+/** See gemmT and gemm in simd-kernels-wasm.ts: pointers and strides in bytes. */
+export type Gemm = (
+  a: number, lda: number, b: number, ldb: number, out: number, ldc: number, rows: number, cols: number, depth: number,
+  blocks: number, aSkip: number, bSkip: number, accumulate: number,
+) => void;
+
 /** MetricOpt's SIMD kernels (see simd-kernels-wasm.ts), bound to one wasm backend's memory. */
 export interface SimdKernels {
-  gemmT(a: number, lda: number, b: number, ldb: number, out: number, ldc: number, rows: number, cols: number, depth: number, accumulate: number): void;
-  gemm(a: number, lda: number, b: number, ldb: number, out: number, ldc: number, rows: number, cols: number, depth: number, accumulate: number): void;
+  gemmT: Gemm;
+  gemm: Gemm;
   colSum(x: number, rows: number, cols: number, out: number, accumulate: number): void;
+  addRow(x: number, row: number, out: number, rows: number, cols: number): void;
+  mulRow(x: number, row: number, out: number, rows: number, cols: number): void;
   maxPoolGrad(x: number, dy: number, dx: number, outHeight: number, outWidth: number, channels: number, inWidth: number,
     filterHeight: number, filterWidth: number): void;
 }

@@ -43,7 +43,7 @@ export function simdMatMul(wasm: BackendWasm, a: TensorInfo, b: TensorInfo, tran
         const panel = Math.min(COLUMN_PANEL, cols - j);
         for (let k = 0; k < depth; k += DEPTH_CHUNK) {
           product(a0 + k * kStep, lda, b0 + (k * cols + j) * 4, cols * 4, o0 + j * 4, cols * 4, rows, panel,
-            Math.min(DEPTH_CHUNK, depth - k), k === 0 ? 0 : 1);
+            Math.min(DEPTH_CHUNK, depth - k), 1, 0, 0, k === 0 ? 0 : 1);
         }
       }
     }
