@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
@@ -91,6 +92,22 @@ export class CheckpointStore {
       const got = typeof state.version === 'number' ? String(state.version) : typeof state.version;
       throw new CheckpointError(`${this.path} has version ${got}, expected ${CHECKPOINT_VERSION}`);
     }
+    // Checkpoints written by this version carry a checksum: a flipped bit anywhere is caught here, not trained on.
+    const record = state as unknown as Record<string, unknown>;
+    if (Object.hasOwn(record, 'checksum')) {
+      const { checksum, ...body } = record;
+      let actual: string;
+      try {
+        actual = checkpointChecksum(body);
+      } catch (err) {
+        // JSON.parse reads nesting deeper than JSON.stringify can write back (a RangeError): no checkpoint is like that.
+        throw new CheckpointError(`${this.path} is corrupt: its content cannot be checked (${(err as Error).message})`, { cause: err });
+      }
+      if (checksum !== actual) {
+        throw new CheckpointError(`${this.path} is corrupt: its checksum does not match its content (a partial or altered file)`);
+      }
+      return body as unknown as T;
+    }
     return state;
   }
 
@@ -104,7 +121,8 @@ export class CheckpointStore {
             await new Promise((resolve) => setTimeout(resolve, pauseMs));
           }
         : undefined;
-    await writeFileAtomic(this.path, JSON.stringify(state), midWrite ? { midWrite } : {});
+    const body = state as unknown as Record<string, unknown>;
+    await writeFileAtomic(this.path, JSON.stringify({ ...body, checksum: checkpointChecksum(body) }), midWrite ? { midWrite } : {});
   }
 
   private lockedError(holder: LockHolder): CheckpointError {
@@ -144,4 +162,9 @@ export class CheckpointStore {
       if (lockTemp && !(await holderIsAlive({ pid: Number(lockTemp[1]) }))) await rm(join(this.dir, name), { force: true });
     }
   }
+}
+
+/** SHA-256 of a checkpoint's JSON text without its checksum field (numbers and key order survive a JSON round trip). */
+export function checkpointChecksum(body: Record<string, unknown>): string {
+  return `sha256:${createHash('sha256').update(JSON.stringify(body)).digest('hex')}`;
 }

@@ -44,6 +44,11 @@ export class CheckpointError extends MetricOptError {
   override name = 'CheckpointError';
 }
 
+/** Training diverged: the loss or φ stopped being finite. The message names the step (and the checkpoint a resumed run started from). */
+export class DivergenceError extends MetricOptError {
+  override name = 'DivergenceError';
+}
+
 /** A compute backend was asked for and could not be loaded. */
 export class BackendError extends MetricOptError {
   override name = 'BackendError';

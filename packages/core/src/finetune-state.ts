@@ -12,6 +12,9 @@ export interface SavedWeight {
   values: number[];
 }
 
+/** The largest finite float32. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** What a finetune checkpoint holds: everything the loop needs to continue exactly where it stopped. */
 export interface FinetuneState {
   version: number;
@@ -75,10 +78,15 @@ export function checkFinetuneState(json: unknown, source: string, expect: StateE
     if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, 'a finite number', v);
     return v as number;
   };
-  const numbers = (field: string, v: unknown, length?: number): number[] => {
+  // float32: the values become float32 tensors or arrays, where a larger finite double is ±Infinity.
+  const numbers = (field: string, v: unknown, length?: number, float32 = false): number[] => {
     if (!Array.isArray(v) || (length !== undefined && v.length !== length)) fail(field, `an array of ${length ?? 'any number of'} finite numbers`, v);
     const a = v as unknown[];
-    for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'number' || !Number.isFinite(a[i])) fail(`${field}[${i}]`, 'a finite number', a[i]);
+    const bound = float32 ? FLOAT32_MAX : Number.MAX_VALUE;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      if (typeof x !== 'number' || !(Math.abs(x) <= bound)) fail(`${field}[${i}]`, float32 ? 'a finite float32 number' : 'a finite number', x);
+    }
     return a as number[];
   };
   const nullable = <T>(v: unknown, check: (v: unknown) => T): T | null => (v === null ? null : check(v));
@@ -87,7 +95,7 @@ export function checkFinetuneState(json: unknown, source: string, expect: StateE
   int('step', s.step);
   int('round', s.round);
   int('metricCalls', s.metricCalls);
-  numbers('phi', s.phi, expect.params);
+  numbers('phi', s.phi, expect.params, true);
   checkOptimizer(s.optimizer, expect.variableShapes, fail);
   if (s.optimizerExtra !== undefined) {
     const extra = obj('optimizerExtra', s.optimizerExtra);
@@ -116,7 +124,7 @@ export function checkFinetuneState(json: unknown, source: string, expect: StateE
     const best = obj('best', v);
     finite('best.score', best.score);
     int('best.step', best.step);
-    numbers('best.phi', best.phi, expect.params);
+    numbers('best.phi', best.phi, expect.params, true);
   });
   if (!Array.isArray(s.history)) fail('history', 'an array', s.history);
   (s.history as unknown[]).forEach((h, i) => {
@@ -133,7 +141,7 @@ export function checkFinetuneState(json: unknown, source: string, expect: StateE
     const guide = obj('guide', s.guide);
     numbers('guide.lossSum', guide.lossSum);
     int('guide.lossCount', guide.lossCount);
-    nullable(guide.previousCentre, (v) => numbers('guide.previousCentre', v, expect.params));
+    nullable(guide.previousCentre, (v) => numbers('guide.previousCentre', v, expect.params, true));
   }
   if (s.valueStep !== undefined) {
     const vs = obj('valueStep', s.valueStep);
@@ -170,7 +178,7 @@ function checkOptimizer(v: unknown, shapes: number[][], fail: (field: string, ex
     }
     const size = want.reduce((a, b) => a * b, 1);
     if (!Array.isArray(values) || values.length !== size) fail(`${field}.values`, `${size} finite numbers`, values);
-    for (const x of values as unknown[]) if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${field}.values`, 'finite numbers', x);
+    for (const x of values as unknown[]) if (typeof x !== 'number' || !(Math.abs(x) <= FLOAT32_MAX)) fail(`${field}.values`, 'finite float32 numbers', x);
     if (i === 0 && !(Number.isInteger((values as number[])[0]) && (values as number[])[0]! >= 0)) fail(`${field}.values`, "a count of iterations ('iter')", values);
   });
 }

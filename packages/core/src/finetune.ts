@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchSampler } from './batch-sampler.js';
 import { CHECKPOINT_VERSION, CheckpointStore } from './checkpoint.js';
-import { CheckpointError, InvalidArgumentError, describe } from './errors.js';
+import { CheckpointError, DivergenceError, InvalidArgumentError, describe } from './errors.js';
 import { esGradient } from './es-estimate.js';
 import {
   FINETUNE_MODES,
@@ -139,6 +139,10 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
 
     let latestSlopes: Float64Array[] | null = null;
     let resumed = false;
+    let resumedFrom = '';
+    /** Stops a run whose loss or φ is no longer finite: nothing after it could be trusted. */
+    const diverged = (what: string): DivergenceError =>
+      new DivergenceError(`finetune diverged at step ${step}: ${what}${resumedFrom}`);
     const saved = store ? await store.load<FinetuneState>() : null;
     let complete = false;
     if (saved) {
@@ -189,6 +193,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       valueSeconds = saved.timings.valueSeconds;
       complete = saved.complete === true;
       resumed = true;
+      resumedFrom = ` (the run resumed from ${source} at step ${step})`;
     }
 
     const checkpoint = async (): Promise<void> => {
@@ -297,6 +302,9 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
 
     /** One observation round at the current φ; feeds V (or the ES estimate) and model selection. */
     const observe = async (): Promise<ObservationRound> => {
+      const phi = view.read();
+      const bad = phi.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw diverged(`φ[${bad}] is ${phi[bad]}`);
       let features = met.features;
       let targets = met.targets;
       if (!wholeSplit) {
@@ -388,6 +396,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
             info = mixer.step(() => lossFn(split.head(xb), yb), groups ? groupGradient : undefined);
           });
         }
+        if (mixer && mixer.mode !== 'value' && !Number.isFinite(info.loss)) throw diverged(`the loss is ${info.loss}`);
         if (stepper) {
           info.trust = valueFn!.trust;
           info.valueSeconds += stepper.step(view, valueFn!);

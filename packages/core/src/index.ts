@@ -1,6 +1,7 @@
 // The public surface of @metricopt/core: everything users import comes from here.
 export {
   MetricOptError, InvalidArgumentError, MetricError, MetricTimeoutError, CheckpointError, BackendError, FormatError, describe,
+  DivergenceError,
 } from './errors.js';
 export { Rng, type RngState } from './rng.js';
 export { defineMetric, callMetric, toScore, type Metric, type MetricFn, type MetricSpec } from './metric.js';
@@ -15,7 +16,7 @@ export {
   MetricOptOptimizer, type MetricOptOptimizerOptions, type MixedStep, type MixingMode, type ValueGradientSource,
 } from './metricopt-optimizer.js';
 export { BatchSampler, type BatchSamplerState } from './batch-sampler.js';
-export { CheckpointStore, CHECKPOINT_VERSION, CHECKPOINT_PAUSE_ENV_VAR } from './checkpoint.js';
+export { CheckpointStore, CHECKPOINT_VERSION, CHECKPOINT_PAUSE_ENV_VAR, checkpointChecksum } from './checkpoint.js';
 export { checkFinetuneState, type FinetuneState, type StateExpectations } from './finetune-state.js';
 export { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 export { resolveInside } from './safe-path.js';

@@ -17,10 +17,14 @@ export function checkValueFunctionState(json: unknown, source: string, options: 
     if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(field, 'an object', v);
     return v as Record<string, unknown>;
   };
-  const finiteArray = (field: string, v: unknown, length?: number): number[] => {
+  // float32: points and weights become Float32Arrays, where a larger finite double is ±Infinity.
+  const finiteArray = (field: string, v: unknown, length?: number, float32 = false): number[] => {
     if (!Array.isArray(v) || (length !== undefined && v.length !== length)) fail(field, `an array of ${length ?? 'any number of'} finite numbers`, v);
     const a = v as unknown[];
-    for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'number' || !Number.isFinite(a[i])) fail(`${field}[${i}]`, 'a finite number', a[i]);
+    const bound = float32 ? 3.4028234663852886e38 : Number.MAX_VALUE;
+    for (let i = 0; i < a.length; i++) {
+      if (typeof a[i] !== 'number' || !(Math.abs(a[i] as number) <= bound)) fail(`${field}[${i}]`, float32 ? 'a finite float32 number' : 'a finite number', a[i]);
+    }
     return a as number[];
   };
   const s = json as Record<string, unknown>;
@@ -37,7 +41,7 @@ export function checkValueFunctionState(json: unknown, source: string, options: 
     if (!Array.isArray(r.deltas) || r.deltas.length === 0) fail(`${at}.deltas`, 'a non-empty array of points', r.deltas);
     const deltas = r.deltas as unknown[];
     deltas.forEach((d, j) => {
-      const point = finiteArray(`${at}.deltas[${j}]`, d, dim);
+      const point = finiteArray(`${at}.deltas[${j}]`, d, dim, true);
       dim ??= point.length;
     });
     finiteArray(`${at}.metrics`, r.metrics, deltas.length);
@@ -53,7 +57,7 @@ export function checkValueFunctionState(json: unknown, source: string, options: 
       fail('global.inputScale', 'null or a positive finite number', g.inputScale);
     }
     const weights = obj('global.weights', g.weights);
-    for (const [name, w] of Object.entries(weights)) finiteArray(`global.weights.${name}`, w);
+    for (const [name, w] of Object.entries(weights)) finiteArray(`global.weights.${name}`, w, undefined, true);
     const rng = obj('global.rng', g.rng);
     const words = finiteArray('global.rng.s', rng.s, 4);
     if (!words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) || words.every((w) => w === 0)) {
