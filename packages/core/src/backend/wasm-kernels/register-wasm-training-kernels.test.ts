@@ -69,6 +69,6 @@ describe('registerWasmTrainingKernels', () => {
 
   it('rejects an unknown kernel name, listing the known ones', () => {
     expect(() => registerWasmTrainingKernels({ kernels: ['Conv3D'] })).toThrow(InvalidArgumentError);
-    expect(() => registerWasmTrainingKernels({ kernels: ['Conv3D'] })).toThrow(/names among Conv2DBackpropFilter, .*_FusedMatMul, Sum, Identity, Cast, Add, Multiply, PadV2, Conv2D, got "Conv3D"/);
+    expect(() => registerWasmTrainingKernels({ kernels: ['Conv3D'] })).toThrow(/names among Conv2DBackpropFilter, .*_FusedMatMul, Sum, Identity, Cast, Add, Multiply, PadV2, Conv2D, Transpose, got "Conv3D"/);
   });
 });

@@ -13,6 +13,7 @@ import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { padV2Config } from './pad-v2.js';
 import { sumConfig } from './sum.js';
+import { transposeConfig } from './transpose.js';
 import { wasmKernelLedger } from './stock-wasm-kernels.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
@@ -37,6 +38,7 @@ export const FASTER_WASM_KERNELS: readonly KernelConfig[] = [
   multiplyConfig,
   padV2Config,
   conv2dConfig,
+  transposeConfig,
 ];
 
 const ALL_KERNELS = [...MISSING_WASM_KERNELS, ...FASTER_WASM_KERNELS];

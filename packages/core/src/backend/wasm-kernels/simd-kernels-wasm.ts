@@ -1,7 +1,7 @@
 import {
   I32, V128, assembleModule, f32x4Add, f32x4Gt, f32x4Mul, f32x4SplatConst, get, i32, i32x4Eq, i32x4Splat,
   i32x4SplatConst, op, set, tee, v128And, v128Bitselect, v128Load, v128Load32Splat, v128Store, v128Zero,
-  type Code, type ValueType,
+  shuffle32, type Code, type ValueType,
 } from './wasm-assembler.js';
 
 /**
@@ -25,10 +25,13 @@ import {
  *   addRow(x, row, out, rows, cols) / mulRow(...)
  *     out[r·cols + j] = x[r·cols + j] + row[j] (or ·) for r < rows (≥ 1), j < cols (a multiple of
  *     4): a bias or FiLM scale broadcast over the leading axes.
+ *   transpose(x, rows, cols, out)
+ *     out[j·rows + i] = x[i·cols + j] for a rows × cols matrix, both multiples of 4.
  */
 export function trainingKernelBytes(): Uint8Array {
   return assembleModule([
     gemmKernel(true), gemmKernel(false), colSum(), maxPoolGrad(), rowBroadcast('addRow', f32x4Add), rowBroadcast('mulRow', f32x4Mul),
+    transpose(),
   ]);
 }
 
@@ -161,6 +164,44 @@ function rowBroadcast(name: string, combine: Code) {
     op.end,
   ];
   return { name, params, locals, body };
+}
+
+/** out[j·rows + i] = x[i·cols + j] for a rows × cols matrix (both multiples of 4), in 4×4 blocks. */
+function transpose() {
+  const { index: x, params, locals } = frame(
+    ['x', 'rows', 'cols', 'out'] as const,
+    [
+      ['i', I32], ['j', I32], ['rowBytes', I32], ['colBytes', I32], ['px', I32], ['po', I32],
+      ['r0', V128], ['r1', V128], ['r2', V128], ['r3', V128], ['t0', V128], ['t1', V128], ['t2', V128], ['t3', V128],
+    ] as const,
+  );
+  const rowsIn = [x.r0, x.r1, x.r2, x.r3];
+  const body: Code = [
+    get(x.cols), i32(2), op.i32Shl, set(x.rowBytes), get(x.rows), i32(2), op.i32Shl, set(x.colBytes),
+    i32(0), set(x.i),
+    op.loop,
+    i32(0), set(x.j),
+    op.loop,
+    // px = x + i·rowBytes + j·4; po = out + j·colBytes + i·4
+    get(x.x), mul(get(x.i), get(x.rowBytes)), op.i32Add, get(x.j), i32(2), op.i32Shl, op.i32Add, set(x.px),
+    get(x.out), mul(get(x.j), get(x.colBytes)), op.i32Add, get(x.i), i32(2), op.i32Shl, op.i32Add, set(x.po),
+    rowsIn.map((r, n) => [get(x.px), ...(n > 0 ? [mul(get(x.rowBytes), i32(n)), op.i32Add] : []), v128Load(0), set(r)]),
+    get(x.r0), get(x.r1), shuffle32([0, 4, 1, 5]), set(x.t0),
+    get(x.r0), get(x.r1), shuffle32([2, 6, 3, 7]), set(x.t1),
+    get(x.r2), get(x.r3), shuffle32([0, 4, 1, 5]), set(x.t2),
+    get(x.r2), get(x.r3), shuffle32([2, 6, 3, 7]), set(x.t3),
+    [[x.t0, x.t2, [0, 1, 4, 5]], [x.t0, x.t2, [2, 3, 6, 7]], [x.t1, x.t3, [0, 1, 4, 5]], [x.t1, x.t3, [2, 3, 6, 7]]].map(
+      ([a, b, lanes], n) => [
+        get(x.po), ...(n > 0 ? [mul(get(x.colBytes), i32(n)), op.i32Add] : []),
+        get(a as number), get(b as number), shuffle32(lanes as [number, number, number, number]), v128Store(0),
+      ],
+    ),
+    get(x.j), i32(4), op.i32Add, tee(x.j), get(x.cols), op.i32LtU, op.brIf, 0,
+    op.end,
+    get(x.i), i32(4), op.i32Add, tee(x.i), get(x.rows), op.i32LtU, op.brIf, 0,
+    op.end,
+  ];
+  return { name: 'transpose', params, locals, body };
 }
 
 function maxPoolGrad() {

@@ -134,6 +134,18 @@ describe('addRow and mulRow', () => {
   });
 });
 
+describe('transpose', () => {
+  it.each([[4, 4], [8, 12], [20, 8]])('%i × %i', (rows, cols) => {
+    const x = randoms(rows * cols);
+    const px = place(x, 0);
+    const po = place(new Float32Array(rows * cols + 1).fill(5), x.length);
+    kernels.transpose(px, rows, cols, po);
+    const out = heap().slice(po / 4, po / 4 + rows * cols + 1);
+    const expected = [...Array.from({ length: rows * cols }, (_, n) => x[(n % rows) * cols + Math.floor(n / rows)]!), 5];
+    expect(Array.from(out)).toEqual(expected);
+  });
+});
+
 describe('maxPoolGrad', () => {
   it.each([
     [2, 2, 3, 3, 4], [3, 2, 2, 4, 8], [1, 3, 3, 2, 4],

@@ -16,6 +16,7 @@ export interface SimdKernels {
   colSum(x: number, rows: number, cols: number, out: number, accumulate: number): void;
   addRow(x: number, row: number, out: number, rows: number, cols: number): void;
   mulRow(x: number, row: number, out: number, rows: number, cols: number): void;
+  transpose(x: number, rows: number, cols: number, out: number): void;
   maxPoolGrad(x: number, dy: number, dx: number, outHeight: number, outWidth: number, channels: number, inWidth: number,
     filterHeight: number, filterWidth: number): void;
 }

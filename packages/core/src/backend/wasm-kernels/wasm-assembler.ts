@@ -39,6 +39,9 @@ export const v128Const = (bytes: readonly number[]): Code => simd(0x0c, ...bytes
 export const f32x4SplatConst = (value: number): Code => v128Const([...new Uint8Array(Float32Array.of(value, value, value, value).buffer)]);
 export const i32x4SplatConst = (value: number): Code => v128Const([...new Uint8Array(Int32Array.of(value, value, value, value).buffer)]);
 export const v128Zero: Code = v128Const(Array<number>(16).fill(0));
+/** Picks four 32-bit lanes of the two vectors on the stack: 0–3 from the first, 4–7 from the second. */
+export const shuffle32 = (lanes: readonly [number, number, number, number]): Code =>
+  simd(0x0d, ...lanes.flatMap((lane) => [4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3]));
 export const i32x4Splat: Code = simd(0x11);
 export const i32x4Eq: Code = simd(0x37);
 export const f32x4Gt: Code = simd(0x44);
