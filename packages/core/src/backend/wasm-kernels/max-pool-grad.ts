@@ -84,8 +84,9 @@ function simdTiled(wasm: BackendWasm, info: backend_util.Conv2DInfo, input: Tens
   const [x0, dy0, dx0] = [heapAddress(wasm, input), heapAddress(wasm, dy), heapAddress(wasm, dx)];
   const imageBytes = inHeight * inWidth * channels * 4;
   const dyBytes = outHeight * outWidth * channels * 4;
+  const kernel = info.filterHeight === 2 && info.filterWidth === 2 ? kernels.maxPoolGrad2x2 : kernels.maxPoolGrad;
   for (let b = 0; b < batchSize; b++) {
-    kernels.maxPoolGrad(x0 + b * imageBytes, dy0 + b * dyBytes, dx0 + b * imageBytes, outHeight, outWidth, channels, inWidth,
+    kernel(x0 + b * imageBytes, dy0 + b * dyBytes, dx0 + b * imageBytes, outHeight, outWidth, channels, inWidth,
       info.filterHeight, info.filterWidth);
   }
   return true;

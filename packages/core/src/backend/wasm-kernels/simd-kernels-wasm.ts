@@ -22,6 +22,7 @@ import {
  *     one image of a max pool whose windows tile the input (stride = filter, no padding): dx at
  *     each window's first strict maximum (row-major) gets dy, every other position of the window
  *     0; channels a multiple of 4. Positions outside every window are left alone.
+ *   maxPoolGrad2x2(...): the same for 2×2 windows, unrolled (the filter sizes are ignored).
  *   addRow(x, row, out, rows, cols) / mulRow(...)
  *     out[r·cols + j] = x[r·cols + j] + row[j] (or ·) for r < rows (≥ 1), j < cols (a multiple of
  *     4): a bias or FiLM scale broadcast over the leading axes.
@@ -31,7 +32,7 @@ import {
 export function trainingKernelBytes(): Uint8Array {
   return assembleModule([
     gemmKernel(true), gemmKernel(false), colSum(), maxPoolGrad(), rowBroadcast('addRow', f32x4Add), rowBroadcast('mulRow', f32x4Mul),
-    transpose(),
+    transpose(), maxPoolGrad(true),
   ]);
 }
 
@@ -204,7 +205,8 @@ function transpose() {
   return { name: 'transpose', params, locals, body };
 }
 
-function maxPoolGrad() {
+/** maxPoolGrad; `unrolled`: the 2×2 case with its four taps written out (filter sizes ignored). */
+function maxPoolGrad(unrolled = false) {
   const { index: x, params, locals } = frame(
     ['x', 'dy', 'dx', 'outHeight', 'outWidth', 'channels', 'inWidth', 'filterHeight', 'filterWidth'] as const,
     [
@@ -214,7 +216,14 @@ function maxPoolGrad() {
     ] as const,
   );
   // Visits the window's taps row-major; `visit` sees the tap's byte offset from the image start in `at`.
-  const taps = (visit: Code): Code => [
+  const taps = (visit: Code): Code => unrolled ? unrolledTaps(visit) : loopedTaps(visit);
+  const unrolledTaps = (visit: Code): Code => [0, 1, 2, 3].map((tap) => [
+    i32(tap), set(x.tap),
+    get(x.offset), get(x.c), op.i32Add, ...(tap >= 2 ? [get(x.rowBytes), op.i32Add] : []), ...(tap % 2 === 1 ? [get(x.pixelBytes), op.i32Add] : []),
+    set(x.at),
+    visit,
+  ]);
+  const loopedTaps = (visit: Code): Code => [
     i32(0), set(x.tap), get(x.offset), get(x.c), op.i32Add, set(x.row), i32(0), set(x.kh),
     op.loop,
     get(x.row), set(x.at), i32(0), set(x.kw),
@@ -261,5 +270,5 @@ function maxPoolGrad() {
     get(x.oh), i32(1), op.i32Add, tee(x.oh), get(x.outHeight), op.i32LtU, op.brIf, 0,
     op.end,
   ];
-  return { name: 'maxPoolGrad', params, locals, body };
+  return { name: unrolled ? 'maxPoolGrad2x2' : 'maxPoolGrad', params, locals, body };
 }

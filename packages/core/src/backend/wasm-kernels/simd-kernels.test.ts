@@ -162,6 +162,11 @@ describe('maxPoolGrad', () => {
     const pdx = place(new Float32Array(x.length).fill(7), x.length + dy.length);
     kernels.maxPoolGrad(px, pdy, pdx, outH, outW, channels, inW, fh, fw);
     const dx = heap().slice(pdx / 4, pdx / 4 + x.length);
+    if (fh === 2 && fw === 2) {
+      place(new Float32Array(x.length).fill(7), pdx / 4);
+      kernels.maxPoolGrad2x2(px, pdy, pdx, outH, outW, channels, inW, 0, 0);
+      expect(Array.from(heap().slice(pdx / 4, pdx / 4 + x.length))).toEqual(Array.from(dx));
+    }
     const expected = new Float32Array(x.length).fill(7);
     for (let oh = 0; oh < outH; oh++) {
       for (let ow = 0; ow < outW; ow++) {

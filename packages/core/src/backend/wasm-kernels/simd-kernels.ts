@@ -9,6 +9,12 @@ export type Gemm = (
   blocks: number, aSkip: number, bSkip: number, accumulate: number,
 ) => void;
 
+/** See maxPoolGrad in simd-kernels-wasm.ts. */
+export type MaxPoolGradKernel = (
+  x: number, dy: number, dx: number, outHeight: number, outWidth: number, channels: number, inWidth: number,
+  filterHeight: number, filterWidth: number,
+) => void;
+
 /** MetricOpt's SIMD kernels (see simd-kernels-wasm.ts), bound to one wasm backend's memory. */
 export interface SimdKernels {
   gemmT: Gemm;
@@ -17,8 +23,8 @@ export interface SimdKernels {
   addRow(x: number, row: number, out: number, rows: number, cols: number): void;
   mulRow(x: number, row: number, out: number, rows: number, cols: number): void;
   transpose(x: number, rows: number, cols: number, out: number): void;
-  maxPoolGrad(x: number, dy: number, dx: number, outHeight: number, outWidth: number, channels: number, inWidth: number,
-    filterHeight: number, filterWidth: number): void;
+  maxPoolGrad: MaxPoolGradKernel;
+  maxPoolGrad2x2: MaxPoolGradKernel;
 }
 
 // The compiler's lib has no WebAssembly types (no DOM lib): the little used here.
