@@ -22,7 +22,7 @@ import {
  *     one image of a max pool whose windows tile the input (stride = filter, no padding): dx at
  *     each window's first strict maximum (row-major) gets dy, every other position of the window
  *     0; channels a multiple of 4. Positions outside every window are left alone.
- *   maxPoolGrad2x2(...): the same for 2×2 windows, unrolled (the filter sizes are ignored).
+ *   maxPoolGrad2x2(...): the same for 2×2 windows (filter sizes 2 and 2), the taps unrolled.
  *   addRow(x, row, out, rows, cols) / mulRow(...)
  *     out[r·cols + j] = x[r·cols + j] + row[j] (or ·) for r < rows (≥ 1), j < cols (a multiple of
  *     4): a bias or FiLM scale broadcast over the leading axes.
@@ -205,7 +205,7 @@ function transpose() {
   return { name: 'transpose', params, locals, body };
 }
 
-/** maxPoolGrad; `unrolled`: the 2×2 case with its four taps written out (filter sizes ignored). */
+/** maxPoolGrad; `unrolled`: the 2×2 case with its four taps written out. */
 function maxPoolGrad(unrolled = false) {
   const { index: x, params, locals } = frame(
     ['x', 'dy', 'dx', 'outHeight', 'outWidth', 'channels', 'inWidth', 'filterHeight', 'filterWidth'] as const,

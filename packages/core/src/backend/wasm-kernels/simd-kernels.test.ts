@@ -164,7 +164,7 @@ describe('maxPoolGrad', () => {
     const dx = heap().slice(pdx / 4, pdx / 4 + x.length);
     if (fh === 2 && fw === 2) {
       place(new Float32Array(x.length).fill(7), pdx / 4);
-      kernels.maxPoolGrad2x2(px, pdy, pdx, outH, outW, channels, inW, 0, 0);
+      kernels.maxPoolGrad2x2(px, pdy, pdx, outH, outW, channels, inW, 2, 2);
       expect(Array.from(heap().slice(pdx / 4, pdx / 4 + x.length))).toEqual(Array.from(dx));
     }
     const expected = new Float32Array(x.length).fill(7);
