@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../atomic-write.js';
-import { FormatError } from '../errors.js';
+import { FormatError, describe } from '../errors.js';
 import type { ParamLayout } from '../param-view.js';
 import { ENCODER_KINDS } from './encoder-registry.js';
 import { checkLayout, type EncoderConfig, type EncoderWeights, type ValueEncoder } from './value-encoder.js';
@@ -51,13 +51,15 @@ export async function readValueNet(dir: string): Promise<{ metadata: ValueNetMet
   const model = (await readJson(modelPath)) as { weightsManifest?: unknown };
   const manifest = model?.weightsManifest;
   if (!Array.isArray(manifest) || manifest.length === 0) throw new FormatError(modelPath, 'expected a non-empty weightsManifest array');
-  const weights: EncoderWeights = {};
+  // No prototype: a weight named '__proto__' is just an unknown name, refused later, not a prototype.
+  const weights: EncoderWeights = Object.create(null) as EncoderWeights;
   for (const group of manifest as { paths?: unknown; weights?: unknown }[]) {
     const paths = group?.paths;
     const specs = group?.weights;
     if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string' && /^[\w.-]+$/.test(p)) || !Array.isArray(specs)) {
       throw new FormatError(modelPath, 'each weightsManifest group needs paths (plain file names in this directory) and weights');
     }
+    if (new Set(paths).size !== paths.length) throw new FormatError(modelPath, `a weightsManifest group names a file twice: ${paths.join(', ').slice(0, 200)}`);
     const shards: Uint8Array[] = [];
     for (const p of paths as string[]) shards.push(await readBytes(join(dir, p)));
     const buffer = Buffer.concat(shards);
@@ -65,10 +67,11 @@ export async function readValueNet(dir: string): Promise<{ metadata: ValueNetMet
     for (const spec of specs as { name?: unknown; shape?: unknown; dtype?: unknown; quantization?: unknown }[]) {
       const shape = spec?.shape;
       if (typeof spec?.name !== 'string' || !Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-        throw new FormatError(modelPath, `a weight spec needs a name and an integer shape, got ${JSON.stringify(spec)}`);
+        throw new FormatError(modelPath, `a weight spec needs a name and an integer shape, got name ${describe(spec?.name)} and shape ${describe(shape)}`);
       }
+      if (Object.hasOwn(weights, spec.name)) throw new FormatError(modelPath, `weight '${spec.name.slice(0, 80)}' is listed twice`);
       if (spec.dtype !== 'float32' || spec.quantization !== undefined) {
-        throw new FormatError(modelPath, `weight '${spec.name}' must be unquantised float32, got ${JSON.stringify(spec.dtype)}`);
+        throw new FormatError(modelPath, `weight '${spec.name.slice(0, 80)}' must be unquantised float32, got ${describe(spec.dtype)}`);
       }
       const size = (shape as number[]).reduce((a, b) => a * b, 1);
       if (offset + 4 * size > buffer.length) {
@@ -90,10 +93,10 @@ function parseMetadata(json: unknown, source: string): ValueNetMetadata {
     throw new FormatError(source, `not a saved GlobalValueNet (expected format '${VALUE_NET_FORMAT}')`);
   }
   if (m.formatVersion !== VALUE_NET_FORMAT_VERSION) {
-    throw new FormatError(source, `format version ${JSON.stringify(m.formatVersion)} is not supported (this version reads ${VALUE_NET_FORMAT_VERSION})`);
+    throw new FormatError(source, `format version ${describe(m.formatVersion)} is not supported (this version reads ${VALUE_NET_FORMAT_VERSION})`);
   }
   if (typeof m.encoder !== 'object' || m.encoder === null || !ENCODER_KINDS.includes(m.encoder.kind)) {
-    throw new FormatError(source, `encoder.kind must be one of ${ENCODER_KINDS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(m.encoder?.kind)}`);
+    throw new FormatError(source, `encoder.kind must be one of ${ENCODER_KINDS.map((k) => `'${k}'`).join(', ')}, got ${describe(m.encoder?.kind)}`);
   }
   try {
     checkLayout('GlobalValueNet.load', 'layout', m.layout);
