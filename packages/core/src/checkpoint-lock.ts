@@ -1,6 +1,8 @@
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 
+let tmpCounter = 0;
+
 /** Who holds a lock: a process id, its host, and (on Linux) its start time, so a reused pid is not mistaken for the holder. */
 export interface LockHolder {
   pid: number;
@@ -14,7 +16,8 @@ export interface LockHolder {
  * Resolves to false when the lock exists already.
  */
 export async function createLockFile(path: string): Promise<boolean> {
-  const tmp = `${path}.${process.pid}.tmp`;
+  // The counter keeps two stores of one process from sharing a temporary file.
+  const tmp = `${path}.${process.pid}.${tmpCounter++}.tmp`;
   const me: LockHolder = { pid: process.pid, host: hostname() };
   const start = await processStart(process.pid);
   if (start !== null) me.start = start;

@@ -45,7 +45,7 @@ export class CheckpointStore {
    */
   async lock(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    for (let attempt = 0; attempt < 4; attempt++) {
+    for (let attempt = 0; attempt < 20; attempt++) {
       if (await createLockFile(this.lockPath)) {
         this.locked = true;
         await this.removeLeftovers();
@@ -158,7 +158,7 @@ export class CheckpointStore {
     const names = await readdir(this.dir).catch(() => [] as string[]);
     for (const name of names) {
       if (name.startsWith(`${FILE}.tmp-`)) await rm(join(this.dir, name), { force: true });
-      const lockTemp = /^checkpoint\.lock(?:\.takeover)?\.(\d+)\.tmp$/.exec(name);
+      const lockTemp = /^checkpoint\.lock(?:\.takeover)?\.(\d+)(?:\.\d+)?\.tmp$/.exec(name);
       if (lockTemp && !(await holderIsAlive({ pid: Number(lockTemp[1]) }))) await rm(join(this.dir, name), { force: true });
     }
   }
