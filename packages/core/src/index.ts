@@ -32,6 +32,7 @@ export { FiLM, isFilmLayer, filmLayers, filmVariables } from './params/film-laye
 export { insertFilm } from './params/insert-film.js';
 export { filmAdapters, headParams, customParams, combineViews } from './params/film-adapters.js';
 export { splitModel, type ModelSplit } from './params/model-split.js';
+export { cutModel, type ModelCut, type CutModelOptions } from './params/model-cut.js';
 export { cacheFeatures, FeatureCache, type Batch, type CachedFeatures, type CacheOptions, type Trunk } from './params/feature-cache.js';
 // Compute backends.
 export * from './backend/index.js';

@@ -75,16 +75,18 @@ export function layersInOrder(model: tfl.LayersModel): tfl.layers.Layer[] {
 }
 
 /**
- * Runs `nodes` (in topological order) eagerly from the concrete tensors in `feeds` (keyed by
- * symbolic tensor id) and returns the values of `outputs`. Call inside `tf.tidy`: the
- * intermediate tensors are not disposed here.
+ * Runs `nodes` (in topological order) from the tensors in `feeds` (keyed by symbolic tensor id)
+ * and returns the values of `outputs`. With concrete tensors it computes eagerly (call inside
+ * `tf.tidy`: the intermediate tensors are not disposed here); with symbolic ones it rebuilds
+ * the graph on new inputs, adding a node (and a reference) to each layer. `training` undefined
+ * keeps each node's own call arguments.
  */
-export function runNodes(
+export function runNodes<T extends tf.Tensor | tfl.SymbolicTensor>(
   nodes: LayerNode[],
-  feeds: ReadonlyMap<number, tf.Tensor>,
+  feeds: ReadonlyMap<number, T>,
   outputs: tfl.SymbolicTensor[],
-  training: boolean,
-): tf.Tensor[] {
+  training?: boolean,
+): T[] {
   const values = new Map(feeds);
   for (const node of nodes) {
     const ins = node.inputTensors.map((t) => {
@@ -92,10 +94,11 @@ export function runNodes(
       if (v === undefined) throw new Error(`no value for ${t.name}, the input of layer ${node.outboundLayer.name}`);
       return v;
     });
-    // Symbolic masks recorded at build time cannot be fed to an eager call.
+    // Masks recorded at build time (or left there by a tfjs execute) belong to the old graph.
     const { mask: _mask, ...callArgs } = (node.callArgs ?? {}) as Kwargs;
-    const out = node.outboundLayer.apply(ins.length === 1 ? ins[0]! : ins, { ...callArgs, training });
-    const list = (Array.isArray(out) ? out : [out]) as tf.Tensor[];
+    const args = training === undefined ? callArgs : { ...callArgs, training };
+    const out = node.outboundLayer.apply((ins.length === 1 ? ins[0]! : ins) as tf.Tensor | tf.Tensor[], args);
+    const list = (Array.isArray(out) ? out : [out]) as T[];
     node.outputTensors.forEach((t, i) => values.set(t.id, list[i]!));
   }
   return outputs.map((t) => {
