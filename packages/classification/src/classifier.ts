@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { InvalidArgumentError, MetricOptError, describe } from '@metricopt/core';
+import { InvalidArgumentError, describe } from '@metricopt/core';
 import { smallCnn, smallResNet, withHead } from '@metricopt/core/backbones';
 
 /** The backbones a classifier can have: `small-cnn` (conv16 → conv32 → pool → dense64) or `small-resnet` (three residual blocks). */
@@ -61,57 +61,4 @@ export function filmPointsOf(model: tfl.LayersModel): string[] {
   const meta = model.getUserDefinedMetadata() as { filmPoints?: unknown } | undefined;
   if (Array.isArray(meta?.filmPoints)) return meta.filmPoints as string[];
   return model.layers.filter((l) => l.getClassName() === 'FiLM').map((l) => l.name);
-}
-
-/** A model cut at a layer: `head(trunk(x))` computes `model(x)`, sharing its layers (and weights). */
-export interface CutModel {
-  /** The frozen part: the model's input to the input of the cut layer. */
-  trunk: tfl.LayersModel;
-  /** The cut layer and every layer after it, applied to trunk outputs. */
-  head: tfl.LayersModel;
-  /** Releases the head's hold on the shared layers (call it before disposing the model; the model owns the weights). */
-  dispose(): void;
-}
-
-/**
- * Cuts a model at the input of `layer` into a trunk and a head model that share its layers: the
- * head is where finetuning happens, on trunk features computed once (METHOD.md §1). The layers
- * from `layer` to the output must form a chain (true of a classifier's last FiLM layer, pooling
- * and head).
- *
- * ```ts
- * const cut = cutModel(model, 'block3_film');
- * cut.trunk.outputs[0].shape;   // [null, 64]
- * cut.head.inputs[0].shape;     // [null, 64]
- * cut.dispose();                // then model.dispose() frees every weight
- * ```
- */
-export function cutModel(model: tfl.LayersModel, layer: string): CutModel {
-  const fn = 'cutModel';
-  if (!(model instanceof tfl.LayersModel) || model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new InvalidArgumentError(fn, 'model', 'a tf.LayersModel with one input and one output', describe(model));
-  }
-  const layers = model.layers;
-  const start = layers.findIndex((l) => l.name === layer);
-  if (start < 0) throw new InvalidArgumentError(fn, 'layer', `one of the model's layers [${layers.map((l) => l.name).join(', ')}]`, describe(layer));
-  const cut = layers[start]!.getInputAt(0) as tfl.SymbolicTensor;
-  if (Array.isArray(cut)) throw new InvalidArgumentError(fn, 'layer', 'a layer with a single input', `'${layer}' with ${(cut as unknown[]).length}`);
-  const chain = layers.slice(start);
-  const output = model.outputs[0]!;
-  for (let i = 1; i < chain.length; i++) {
-    const inbound = chain[i]!.getInputAt(0) as tfl.SymbolicTensor | tfl.SymbolicTensor[];
-    if (Array.isArray(inbound) || inbound.sourceLayer !== chain[i - 1]) {
-      throw new MetricOptError(`${fn}: the layers after '${layer}' do not form a chain ('${chain[i]!.name}' does not take '${chain[i - 1]!.name}' alone); cut at a later layer`);
-    }
-  }
-  if (output.sourceLayer !== chain[chain.length - 1]) {
-    throw new MetricOptError(`${fn}: the model's output does not come from its last layer after '${layer}'`);
-  }
-  const trunk = tfl.model({ inputs: model.inputs, outputs: cut, name: `${model.name}_trunk` });
-  const input = tfl.input({ shape: cut.shape.slice(1) as number[], name: `${layer}_features` });
-  let x: tfl.SymbolicTensor = input;
-  for (const l of chain) x = l.apply(x) as tfl.SymbolicTensor;
-  const head = tfl.model({ inputs: input, outputs: x, name: `${model.name}_head` });
-  // Applying a layer again adds a reference to it: the head's dispose gives those back.
-  return { trunk, head, dispose: () => void head.dispose() };
 }

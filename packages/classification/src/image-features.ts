@@ -18,7 +18,7 @@ export interface ImageFeatureOptions {
  * call reuses (METHOD.md §1). The caller disposes both.
  *
  * ```ts
- * const { trunk, head } = cutModel(model, 'block3_film');
+ * const { trunk, head } = cutModel(model, 'block3_film');             // from @metricopt/core
  * const test = await imageFeatures(trunk, fashion.test, { normalize });   // x [10000, 64]
  * ```
  */

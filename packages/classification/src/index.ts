@@ -21,9 +21,11 @@ export { loadMnist, MNIST_ENV_VAR } from './loaders/mnist.js';
 export { loadClassificationDataset, CLASSIFICATION_DATASETS, type ClassificationDatasetName } from './loaders/classification-dataset.js';
 // Models, splits, pretraining, finetuning.
 export {
-  buildClassifier, defaultArchitecture, filmPointsOf, cutModel, CLASSIFIER_ARCHITECTURES,
-  type ClassifierArchitecture, type ClassifierOptions, type CutModel,
+  buildClassifier, defaultArchitecture, filmPointsOf, CLASSIFIER_ARCHITECTURES,
+  type ClassifierArchitecture, type ClassifierOptions,
 } from './classifier.js';
+/** @deprecated The cut lives in core: import `cutModel` and `ModelCut` from `@metricopt/core`. */
+export { cutModel, type ModelCut as CutModel } from '@metricopt/core';
 export { classifierParams, chooseFilm, type FilmChoice } from './classifier-params.js';
 export { channelStats } from './channel-stats.js';
 export { imageFeatures, type ImageFeatureOptions } from './image-features.js';
