@@ -24,7 +24,8 @@ export {
   encodeCenterNetTargets, gaussianRadius, targetChannels, type EncodeTargetsOptions, type TargetObject,
 } from './detector/encode-targets.js';
 export { targetObjects } from './detector/target-objects.js';
-export { cutDetector, type CutDetector } from './detector/cut-detector.js';
+/** @deprecated The cut lives in core: import `cutModel` and `ModelCut` from `@metricopt/core`. */
+export { cutModel as cutDetector, type ModelCut as CutDetector } from '@metricopt/core';
 export { decodeCenterNet, type DecodeOptions, type Detections } from './detector/decode-detections.js';
 export {
   cocoDetectionMetric, detectionsToCoco, COCO_STATISTICS, type CocoDetectionMetricOptions, type CocoStatistic,

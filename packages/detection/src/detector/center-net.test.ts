@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { filmAdapters, headParams, InvalidArgumentError } from '@metricopt/core';
+import { cutModel, filmAdapters, headParams, InvalidArgumentError } from '@metricopt/core';
 import { centerNet } from './center-net.js';
 
 describe('centerNet', () => {
@@ -38,24 +38,26 @@ describe('centerNet', () => {
   });
 });
 
-describe('cutDetector', () => {
-  it('cuts at a FiLM point into a trunk and a head that compose to the model and share its weights', async () => {
-    const { cutDetector } = await import('./cut-detector.js');
+// core's cutModel (tested there on classifier backbones) on the detector, as the bench cuts it.
+describe('cutModel on a CenterNet', () => {
+  it('cuts at a FiLM point into a trunk and a head that compose to the model and share its weights', () => {
+    const tensors = tf.memory().numTensors;
     const net = centerNet({ inputShape: [8, 8, 1], numClasses: 2, filters: [2, 3, 3, 3], headFilters: 4, seed: 2 });
-    const cut = cutDetector(net.model, 'head_conv_film');
+    const cut = cutModel(net.model, 'head_conv_film');
     expect(cut.trunk.outputs[0]!.shape).toEqual([null, 2, 2, 4]);
     expect(cut.head.outputs[0]!.shape).toEqual([null, 2, 2, 6]);
     const x = tf.randomUniform([3, 8, 8, 1], 0, 1, 'float32', 5);
     const [full, composed] = tf.tidy(() => [net.model.predict(x) as tf.Tensor, cut.head.predict(cut.trunk.predict(x) as tf.Tensor) as tf.Tensor]);
     expect(Array.from(composed!.dataSync())).toEqual(Array.from(full!.dataSync()));
     expect(headParams(cut.head, { layer: 'head_out' }).variables[0]).toBe(headParams(net.model, { layer: 'head_out' }).variables[0]);
-    expect(() => cutDetector(net.model, 'image')).toThrow(/after its input/);
+    expect(() => cutModel(net.model, 'image')).toThrow(/after its input/);
     // Cutting again (another layer, same model) works: only the model's own graph is read.
-    const again = cutDetector(net.model, 'block4');
+    const again = cutModel(net.model, 'block4');
     expect(again.trunk.outputs[0]!.shape).toEqual([null, 2, 2, 3]);
     again.dispose();
     tf.dispose([x, full!, composed!]);
     cut.dispose();
     net.model.dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
   });
 });
