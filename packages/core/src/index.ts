@@ -5,6 +5,7 @@ export {
 } from './errors.js';
 export { Rng, type RngState } from './rng.js';
 export { defineMetric, callMetric, toScore, type Metric, type MetricFn, type MetricSpec } from './metric.js';
+export { workerMetric, type WorkerMetric, type WorkerMetricSpec, type HostTensor } from './worker-metric.js';
 export { ParamView, type ParamSegment, type ParamLayout, type SegmentKind } from './param-view.js';
 export {
   ObservationBuffer, serializeRound, deserializeRound, type ObservationRound, type SerializedRound,
