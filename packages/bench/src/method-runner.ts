@@ -27,9 +27,9 @@ export interface BenchMethod {
   loss?: LossFn;
   /** The method's own finetune options (e.g. `mixing: 'loss-prior'`), over the suite's shared ones. */
   options?: SharedFinetuneOptions;
-}
   /** Builds the method's value function for one run (e.g. with a meta-trained prior); the runner disposes it. */
   valueFunction?: (params: ParamView) => Promise<ValueFunction>;
+}
 
 /** The finetune options every method of a suite shares (everything but what the runner sets per method). */
 export type SharedFinetuneOptions = Partial<
@@ -53,12 +53,12 @@ export interface MethodRunOptions {
   /** A fresh optimizer for every method (default Adam 1e-3); the runner disposes it. */
   optimizer?: () => tf.Optimizer;
   finetune?: SharedFinetuneOptions;
-  /** The test metric at φ₀ (computed when not given). */
   /**
    * A saved (meta-trained) value function's directory (`--value-function`): every method whose mode
    * uses V and that builds none itself starts each run from it, as its GP's prior mean.
    */
   valueFunction?: string;
+  /** The test metric at φ₀ (computed when not given). */
   before?: number;
   /** Extra fields for every run record (e.g. pretraining time). */
   extra?: Record<string, unknown>;
@@ -103,7 +103,9 @@ export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]
       const optimizer = options.optimizer ? options.optimizer() : tf.train.adam(1e-3);
       reporter.begin(`seed ${seed} ${name}`, steps);
       const started = performance.now();
+      let valueFunction: ValueFunction | undefined;
       try {
+        valueFunction = await valueFunctionFor(method, options);
         const run = await finetune({
           ...options.finetune,
           model,
@@ -111,13 +113,12 @@ export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]
           metric,
           ...method.options,
           ...(method.loss ? { loss: method.loss } : {}),
-      let valueFunction: ValueFunction | undefined;
           data: options.data,
-        valueFunction = await valueFunctionFor(method, options);
           optimizer,
           mode: method.mode,
           steps,
           seed,
+          ...(valueFunction !== undefined ? { valueFunction } : {}),
           onStep: method.mode === 'es' ? undefined : (info) => reporter.progress(info.step, `loss ${info.loss.toFixed(4)}`),
           onRound: (info) =>
             reporter.progress(
@@ -126,7 +127,6 @@ export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]
             ),
         });
         const wallSeconds = (performance.now() - started) / 1000;
-          ...(valueFunction !== undefined ? { valueFunction } : {}),
         const after = await evaluateMetric(model, metric, evaluation.test);
         const record: RunRecord = {
           seed,
@@ -150,6 +150,7 @@ export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]
         reporter.end(`test ${metric.name} ${before.toFixed(4)} → ${after.toFixed(4)}`);
       } finally {
         optimizer.dispose();
+        valueFunction?.dispose();
       }
     }
   } finally {
@@ -157,7 +158,6 @@ export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]
   }
   return records;
 }
-        valueFunction?.dispose();
 
 /** The value function a run of `method` starts from: its own, the saved one, or none (finetune builds a fresh GP). */
 async function valueFunctionFor(method: BenchMethod, options: MethodRunOptions): Promise<ValueFunction | undefined> {

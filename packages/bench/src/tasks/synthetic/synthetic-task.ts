@@ -224,6 +224,8 @@ export async function runSynthetic(config: BenchConfig, reporter: BenchReporter)
         const label = `seed ${seed} ${name}`;
         reporter.begin(label, settings.steps);
         const started = performance.now();
+        const gp = method.options?.gp && knobs.gp ? { gp: { ...method.options.gp, ...knobs.gp } } : {};
+        const valueFunction = await savedValueFunction(config.valueFunction, method.mode, params, metric, { ...method.options, ...knobs, ...gp });
         try {
           const run = await finetune({
             model,
@@ -231,8 +233,6 @@ export async function runSynthetic(config: BenchConfig, reporter: BenchReporter)
             metric,
             ...(method.weighted ? { loss: weightedCrossEntropy(weights) } : {}),
             data: { train: tensors.train, metric: tensors.metric },
-        const gp = method.options?.gp && knobs.gp ? { gp: { ...method.options.gp, ...knobs.gp } } : {};
-        const valueFunction = await savedValueFunction(config.valueFunction, method.mode, params, metric, { ...method.options, ...knobs, ...gp });
             optimizer,
             mode: method.mode,
             steps: settings.steps,
@@ -270,6 +270,7 @@ export async function runSynthetic(config: BenchConfig, reporter: BenchReporter)
           reporter.end(`test ${metric.name} ${before.toFixed(4)} → ${after.toFixed(4)}`);
         } finally {
           optimizer.dispose();
+          valueFunction?.dispose();
         }
       }
     } finally {
@@ -278,7 +279,6 @@ export async function runSynthetic(config: BenchConfig, reporter: BenchReporter)
       tf.dispose([tensors.train, tensors.metric, tensors.twin, tensors.test].flatMap((s) => [s.x, s.y]));
     }
   }
-          valueFunction?.dispose();
   return builder.build();
 }
 
