@@ -1,4 +1,3 @@
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -6,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackendError, InvalidArgumentError } from '@metricopt/core';
+import { BackendError, InvalidArgumentError, initBackend } from '@metricopt/core';
 import { runCli, type CliIo } from '../program.js';
 import type { BenchTask } from '../registry.js';
 import { silentReporter } from '../reporter.js';
@@ -17,6 +16,7 @@ import { SPEED_MODELS } from './speed-models.js';
 import { DEFAULT_PYTHON, TorchReference } from './torch-reference.js';
 
 // A task whose finetunes "took" fixed times: the overhead rows are plain arithmetic on them.
+const stubRuns: number[] = [];
 const stubTask: BenchTask = {
   name: 'stub',
   description: 'fixed timings',
@@ -26,8 +26,11 @@ const stubTask: BenchTask = {
   run: async (config) => {
     const b = new ResultsBuilder({ task: 'stub', dataset: config.dataset, metric: { name: 'm', higherIsBetter: true } });
     const timings = (metric: number, value: number) => ({ metricSeconds: metric, valueSeconds: value, trunkSeconds: 0 });
-    b.addRun('loss', { seed: 1, before: 0, after: 0, steps: config.steps!, metricCalls: 2, wallSeconds: 2, timings: timings(0.5, 0) });
-    b.addRun('metricopt', { seed: 1, before: 0, after: 0, steps: config.steps!, metricCalls: 20, wallSeconds: 5, timings: timings(2, 1) });
+    stubRuns.push(config.seeds.length);
+    for (const seed of config.seeds) {
+      b.addRun('loss', { seed, before: 0, after: 0, steps: config.steps!, metricCalls: 2, wallSeconds: 2, timings: timings(0.5, 0) });
+      b.addRun('metricopt', { seed, before: 0, after: 0, steps: config.steps!, metricCalls: 20, wallSeconds: 5, timings: timings(2, 1) });
+    }
     return b.build();
   },
 };
@@ -43,7 +46,7 @@ function torchImports(): boolean {
 
 let dir: string;
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend();
   dir = await mkdtemp(join(tmpdir(), 'speed-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -52,13 +55,13 @@ describe('runSpeedBench', () => {
   it('times the tfjs steps, leaves PyTorch out on request, and computes the overhead per task', async () => {
     const result = await runSpeedBench({
       models: ['mlp'], seconds: 0.001, repeats: 2, python: false,
-      tasks: [stubTask], overheadSteps: 3, backend: 'cpu', reporter: silentReporter,
+      tasks: [stubTask], overheadSteps: 3, overheadSeeds: 2, backend: tf.getBackend(), reporter: silentReporter,
     });
     expect(result.torch).toEqual({ available: false, reason: 'left out (--no-torch)' });
     expect(result.tfjs.threads).toBe(1);
     const [row] = result.throughput;
     expect(result.throughput).toHaveLength(1);
-    expect(row).toMatchObject({ model: 'mlp', runtime: 'tfjs', label: 'tfjs cpu', threads: 1 });
+    expect(row).toMatchObject({ model: 'mlp', runtime: 'tfjs', label: `tfjs ${tf.getBackend()}`, threads: 1 });
     expect(row!.runs).toHaveLength(2);
     for (const run of row!.runs) {
       expect(run.steps).toBeGreaterThanOrEqual(1);
@@ -67,18 +70,19 @@ describe('runSpeedBench', () => {
     const rates = row!.runs.map((r) => r.steps / r.wallSeconds);
     expect(row!.stepsPerSecond).toBeCloseTo((rates[0]! + rates[1]!) / 2, 6);
     expect(result.ratios).toEqual([]);
+    expect(stubRuns).toEqual([1, 2]); // a one-seed warm-up, then the timed run
     expect(result.overhead).toEqual([{
-      task: 'stub', dataset: 'tiny', steps: 3,
-      loss: { wallSeconds: 2, metricSeconds: 0.5, valueSeconds: 0, metricCalls: 2, steps: 3 },
-      metricopt: { wallSeconds: 5, metricSeconds: 2, valueSeconds: 1, metricCalls: 20, steps: 3 },
+      task: 'stub', dataset: 'tiny', steps: 3, seeds: 2,
+      loss: { wallSeconds: 4, metricSeconds: 1, valueSeconds: 0, metricCalls: 4, steps: 6 },
+      metricopt: { wallSeconds: 10, metricSeconds: 4, valueSeconds: 2, metricCalls: 40, steps: 6 },
       ratio: 2.5, ratioWithoutMetric: 2,
     }]);
     const text = formatSpeedResult(result);
-    expect(text).toMatch(/mlp\s+tfjs cpu\s+1\s+\d/);
+    expect(text).toMatch(/mlp\s+tfjs \w+\s+1\s+\d/);
     expect(text).toMatch(/PyTorch: left out/);
-    expect(text).toMatch(/stub\s+tiny\s+2\.00\s+5\.00\s+2\.50x/);
+    expect(text).toMatch(/stub\s+tiny\s+4\.00\s+10\.00\s+2\.50x/);
     expect(tf.memory().numTensors).toBe(0);
-  });
+  }, 30_000);
 
   it('rejects bad settings naming them', async () => {
     const base = { models: ['mlp'] as const, seconds: 1, repeats: 1, python: false as const, tasks: [], overheadSteps: 1, backend: 'cpu', reporter: silentReporter };

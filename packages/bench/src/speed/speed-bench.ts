@@ -24,6 +24,8 @@ export interface SpeedOptions {
   /** Tasks for the overhead comparison (those with demo settings run); empty for none. */
   tasks: readonly BenchTask[];
   overheadSteps: number;
+  /** Seeds per method in the overhead comparison (default 2). */
+  overheadSeeds?: number;
   /** The tfjs backend in words (e.g. `wasm`), for the record. */
   backend: string;
   reporter: BenchReporter;
@@ -58,7 +60,9 @@ export interface SpeedResult {
   task: 'speed';
   backend: string;
   batch: number;
-  settings: { models: SpeedModelName[]; seconds: number; repeats: number; minSteps: number; overheadSteps: number; tasks: string[] };
+  settings: {
+    models: SpeedModelName[]; seconds: number; repeats: number; minSteps: number; overheadSteps: number; overheadSeeds: number; tasks: string[];
+  };
   machine: { cpus: number; cpuModel: string; node: string; loadBefore: number[]; loadAfter: number[] };
   tfjs: { threads: number };
   torch: { available: true; info: TorchInfo; threads: number; tunedMalloc: boolean } | { available: false; reason: string };
@@ -149,14 +153,15 @@ export async function runSpeedBench(options: SpeedOptions): Promise<SpeedResult>
       });
     }
   }
-  const overhead = await measureOverhead(options.tasks, { steps: options.overheadSteps, reporter });
+  const overheadSeeds = options.overheadSeeds ?? 2;
+  const overhead = await measureOverhead(options.tasks, { steps: options.overheadSteps, seeds: overheadSeeds, reporter });
   return {
     task: 'speed',
     backend: options.backend,
     batch: SPEED_BATCH,
     settings: {
       models: [...options.models], seconds: options.seconds, repeats: options.repeats, minSteps,
-      overheadSteps: options.overheadSteps, tasks: options.tasks.filter((t) => t.demo !== undefined).map((t) => t.name),
+      overheadSteps: options.overheadSteps, overheadSeeds, tasks: options.tasks.filter((t) => t.demo !== undefined).map((t) => t.name),
     },
     machine: { cpus: cores, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadBefore, loadAfter: loadavg() },
     tfjs: { threads },

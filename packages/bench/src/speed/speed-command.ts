@@ -23,6 +23,7 @@ interface SpeedFlags {
   torchThreads?: number;
   tasks?: string[];
   overheadSteps: number;
+  overheadSeeds: number;
   out?: string;
   json?: boolean;
 }
@@ -47,7 +48,8 @@ export function addSpeedCommand(bench: Command, io: CliIo): void {
     .option('--tuned-malloc', 'also time PyTorch with glibc malloc keeping freed memory (MALLOC_MMAP_THRESHOLD_): an extra, faster reference row')
     .addOption(new Option('--torch-threads <n>', "PyTorch's threads (default: as many as the tfjs backend uses)").argParser(positiveInt))
     .option('--tasks <list>', "tasks for the overhead comparison, or 'none' (default: every task with demo settings)", commaList)
-    .option('--overhead-steps <n>', 'finetune steps per method in the overhead comparison', positiveInt, 40)
+    .option('--overhead-steps <n>', 'finetune steps per method and seed in the overhead comparison', positiveInt, 30)
+    .option('--overhead-seeds <n>', 'seeds per method in the overhead comparison', positiveInt, 2)
     .option('--out <dir>', 'write <dir>/speed.json')
     .option('--json', 'print the result as one JSON object on stdout (progress on stderr)')
     .action(async (flags: SpeedFlags) => {
@@ -69,7 +71,7 @@ export function addSpeedCommand(bench: Command, io: CliIo): void {
       const result = await runSpeedBench({
         models, seconds: flags.seconds, repeats: flags.repeats, minSteps: flags.minSteps,
         python: flags.torch ? flags.python : false, tunedMalloc: flags.tunedMalloc, torchThreads: flags.torchThreads,
-        tasks, overheadSteps: flags.overheadSteps, backend: backend.name, reporter: createReporter(io.stderr),
+        tasks, overheadSteps: flags.overheadSteps, overheadSeeds: flags.overheadSeeds, backend: backend.name, reporter: createReporter(io.stderr),
       });
       if (flags.out !== undefined) {
         await mkdir(flags.out, { recursive: true });

@@ -29,7 +29,7 @@ export function formatSpeedResult(result: SpeedResult): string {
   lines.push(...align(table), '');
   for (const [model, description] of Object.entries(result.models)) lines.push(`${model}: ${description}`);
   if (result.overhead.length > 0) {
-    lines.push('', `MetricOpt overhead: loss+value against loss-only finetuning, ${settings.overheadSteps} steps, seed 1 (wall seconds)`);
+    lines.push('', `MetricOpt overhead: loss+value against loss-only finetuning, ${settings.overheadSteps} steps × ${settings.overheadSeeds} seeds, after a warm-up (wall seconds, summed)`);
     const rows: string[][] = [['task', 'dataset', 'loss s', 'metricopt s', 'ratio', 'metric s (loss / metricopt)', 'value fn s', 'ratio without metric calls']];
     for (const row of result.overhead) {
       rows.push([
