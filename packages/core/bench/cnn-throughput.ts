@@ -1,6 +1,9 @@
 /**
  * Training throughput (steps/s) of a small CNN and an MLP on the wasm backend — with only the one
  * kernel it needs to train at all, and with all of MetricOpt's kernels — and on the cpu backend.
+ * (Since issue 5 that one kernel, Conv2DBackpropFilter, has a SIMD path itself, so "before" is no
+ * longer the stock wasm backend of 4.22; `metricopt bench speed` compares against PyTorch, and
+ * bench/kernel-profile.ts and bench/kernel-ablation.ts break a step down by kernel.)
  *
  *   cd packages/core && node --import tsx bench/cnn-throughput.ts [--seconds 5] [--only cnn|mlp] [--skip-cpu-cnn]
  *
