@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, evaluateMetric, inverseFrequencyWeights, weightedCrossEntropy, type Split } from '@metricopt/core';
+import { Rng, cutModel, evaluateMetric, inverseFrequencyWeights, weightedCrossEntropy, type ModelCut, type Split } from '@metricopt/core';
 import {
   CLASSIFICATION_DATASETS,
   CLASSIFICATION_METRICS,
@@ -9,7 +9,6 @@ import {
   classificationMetric,
   classificationSplits,
   classifierParams,
-  cutModel,
   dataFingerprint,
   defaultArchitecture,
   imageFeatures,
@@ -76,7 +75,7 @@ export async function runClassification(config: BenchConfig, reporter: BenchRepo
     const entry = await pretrained(ds, settings, architecture, inputShape, seed, splits.train, normalize, dataId, reporter);
     const model = entry.model;
     const owned: tf.Tensor[] = [];
-    let cut: ReturnType<typeof cutModel> | null = null;
+    let cut: ModelCut | null = null;
     try {
       const film = chooseFilm(model, settings.film);
       cut = cutModel(model, film[0] ?? 'head');
@@ -137,7 +136,7 @@ export async function runClassification(config: BenchConfig, reporter: BenchRepo
       });
     } finally {
       tf.dispose(owned);
-      // The trunk and head share the classifier's layers: the head lets go of them, the model frees them.
+      // The trunk and head share the classifier's layers: the weights are freed once both the cut and the model let go.
       cut?.dispose();
       model.dispose();
     }

@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { Rng, combineViews, filmAdapters, headParams, type ParamView, type Split } from '@metricopt/core';
+import { Rng, combineViews, cutModel, filmAdapters, headParams, type ParamView, type Split } from '@metricopt/core';
 import { mlpBackbone, withHead } from '@metricopt/core/backbones';
 import {
   buildClassifier,
   channelStats,
   classificationSplits,
   classifierParams,
-  cutModel,
   dataFingerprint,
   imageFeatures,
   loadClassificationDataset,

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { Rng, combineViews, evaluateMetric, filmAdapters, headParams, type Split } from '@metricopt/core';
+import { Rng, combineViews, cutModel, evaluateMetric, filmAdapters, headParams, type ModelCut, type Split } from '@metricopt/core';
 import {
   COCO_STATISTICS, centerNet, centerNetLoss,
-  centerNetLossTerms, cocoDetectionMetric, cutDetector, encodeCenterNetTargets, pretrainCenterNet, targetObjects,
+  centerNetLossTerms, cocoDetectionMetric, encodeCenterNetTargets, pretrainCenterNet, targetObjects,
   type CocoStatistic, type DetectionDataset,
 } from '@metricopt/detection';
 import { UsageError } from '../../bench-config.js';
@@ -45,7 +45,7 @@ export async function runDetection(config: BenchConfig, reporter: BenchReporter)
     : await sceneData(settings, cacheRoot, reporter);
   const owned: tf.Tensor[] = [];
   let model: tfl.LayersModel | null = null;
-  let cut: ReturnType<typeof cutDetector> | null = null;
+  let cut: ModelCut | null = null;
   try {
     const numClasses = data.categoryIds.length;
     const channels = data.train.images.shape[3]!;
@@ -69,7 +69,7 @@ export async function runDetection(config: BenchConfig, reporter: BenchReporter)
       }
     }
     const adapters = filmAdapters(model, { layers: settings.film });
-    cut = cutDetector(model, adapters.boundary!);
+    cut = cutModel(model, adapters.boundary!);
     const { trunk, head } = cut;
 
     reporter.begin('features', 3, 'splits');
@@ -161,7 +161,7 @@ export async function runDetection(config: BenchConfig, reporter: BenchReporter)
     return builder.build();
   } finally {
     tf.dispose(owned);
-    // The trunk and head share the detector's layers: the head lets go of them, the model frees them.
+    // The trunk and head share the detector's layers: the weights are freed once both the cut and the model let go.
     cut?.dispose();
     model?.dispose();
     data.dispose();
