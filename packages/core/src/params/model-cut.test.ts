@@ -2,15 +2,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { smallCnn } from '../backbones/small-cnn.js';
-import { smallResNet } from '../backbones/small-resnet.js';
-import { withHead } from '../backbones/with-head.js';
 import { InvalidArgumentError, MetricOptError } from '../errors.js';
 import { filmAdapters } from './film-adapters.js';
 import { cutModel } from './model-cut.js';
-
-const cnn = () => withHead(smallCnn({ inputShape: [6, 6, 2], filters: [3, 4], units: 5, seed: 1 }).model, { units: 3, seed: 2 });
-const resnet = () => withHead(smallResNet({ inputShape: [8, 8, 2], widths: [3, 4, 5], seed: 3 }).model, { units: 3, seed: 4 });
+import { cnn, perturbFilm, resnet, twoDense } from './model-cut.fixture.js';
 
 function values(t: tf.Tensor): number[] {
   const v = Array.from(t.dataSync());
@@ -23,13 +18,6 @@ function expectClose(got: number[], want: number[]) {
   got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
 }
 
-/** Moves every FiLM variable off the identity so the checks are not trivially at γ = 1, β = 0. */
-function perturbFilm(model: tfl.LayersModel) {
-  const view = filmAdapters(model, { layers: ['block1', 'block2', 'block3'] });
-  view.setDelta(Float32Array.from({ length: view.size }, (_, i) => Math.sin(i + 1)));
-  return view;
-}
-
 const predict = (m: tfl.LayersModel, x: tf.Tensor) => m.predict(x) as tf.Tensor;
 const composed = (cut: ReturnType<typeof cutModel>, x: tf.Tensor) => tf.tidy(() => predict(cut.head, predict(cut.trunk, x)));
 
@@ -40,7 +28,7 @@ describe('cutModel', () => {
     ['resnet', resnet, [null, 'stem', 'block1_film', 'block2_film', 'block3', 'pool', 'head']],
   ] as const)('trunk then head equals model.predict for the %s at every boundary', (_, make, boundaries) => {
     const model = make();
-    perturbFilm(model);
+    perturbFilm(model, ['block1', 'block2', 'block3']);
     const x = tf.randomNormal([4, ...(model.inputs[0]!.shape.slice(1) as number[])], 0, 1, 'float32', 5);
     const expected = values(predict(model, x));
     for (const boundary of boundaries) {
@@ -56,12 +44,7 @@ describe('cutModel', () => {
   });
 
   it('cuts a Sequential model', () => {
-    const m = tfl.sequential({
-      layers: [
-        tfl.layers.dense({ name: 's1', units: 4, inputShape: [3], activation: 'tanh', kernelInitializer: tfl.initializers.glorotNormal({ seed: 1 }) }),
-        tfl.layers.dense({ name: 's2', units: 2, kernelInitializer: tfl.initializers.glorotNormal({ seed: 2 }) }),
-      ],
-    });
+    const m = twoDense();
     const x = tf.randomNormal([5, 3], 0, 1, 'float32', 3);
     const cut = cutModel(m, 's2');
     expect(cut.trunk.outputs[0]!.shape).toEqual([null, 4]);
@@ -73,7 +56,7 @@ describe('cutModel', () => {
 
   it("shares the model's weights: φ written through the head changes the model, and gradients agree", () => {
     const model = resnet();
-    perturbFilm(model);
+    perturbFilm(model, ['block1', 'block2', 'block3']);
     const cut = cutModel(model, 'block2_film');
     const headView = filmAdapters(cut.head, { layers: ['block2', 'block3'] });
     const modelView = filmAdapters(model, { layers: ['block2', 'block3'] });

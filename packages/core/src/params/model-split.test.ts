@@ -1,28 +1,14 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { smallCnn } from '../backbones/small-cnn.js';
-import { smallResNet } from '../backbones/small-resnet.js';
-import { withHead } from '../backbones/with-head.js';
 import { InvalidArgumentError, MetricOptError } from '../errors.js';
-import { filmAdapters } from './film-adapters.js';
+import { cnn, perturbFilm, resnet, twoDense } from './model-cut.fixture.js';
 import { splitModel } from './model-split.js';
-
-const cnn = () => withHead(smallCnn({ inputShape: [6, 6, 2], filters: [3, 4], units: 5, seed: 1 }).model, { units: 3, seed: 2 });
-const resnet = () => withHead(smallResNet({ inputShape: [8, 8, 2], widths: [3, 4, 5], seed: 3 }).model, { units: 3, seed: 4 });
 
 function expectClose(a: tf.Tensor, b: tf.Tensor, digits = 5) {
   expect(a.shape).toEqual(b.shape);
   const bv = b.dataSync();
   a.dataSync().forEach((v, i) => expect(v).toBeCloseTo(bv[i]!, digits));
-}
-
-/** Moves every FiLM variable off the identity so the checks are not trivially at γ = 1, β = 0. */
-function perturbFilm(model: tfl.LayersModel, layers: string[]) {
-  const view = filmAdapters(model, { layers });
-  view.setDelta(Float32Array.from({ length: view.size }, (_, i) => Math.sin(i + 1)));
-  return view;
 }
 
 describe('splitModel', () => {
@@ -48,12 +34,7 @@ describe('splitModel', () => {
   });
 
   it('cuts a Sequential model', () => {
-    const m = tfl.sequential({
-      layers: [
-        tfl.layers.dense({ name: 's1', units: 4, inputShape: [3], activation: 'tanh', kernelInitializer: tfl.initializers.glorotNormal({ seed: 1 }) }),
-        tfl.layers.dense({ name: 's2', units: 2, kernelInitializer: tfl.initializers.glorotNormal({ seed: 2 }) }),
-      ],
-    });
+    const m = twoDense();
     const x = tf.randomNormal([5, 3], 0, 1, 'float32', 3);
     const split = splitModel(m, 's2');
     const f = split.trunk(x);
