@@ -69,9 +69,14 @@ export function checkValueFunctionState(json: unknown, source: string, options: 
   }
   if (s.slopes !== undefined) {
     if (!Array.isArray(s.slopes) || s.slopes.length !== (s.rounds as unknown[]).length) fail('slopes', 'an array with one entry per round', s.slopes);
+    let count: number | undefined;
     (s.slopes as unknown[]).forEach((entry, i) => {
       if (entry === null) return;
-      if (!Array.isArray(entry)) fail(`slopes[${i}]`, 'null or an array of slopes', entry);
+      // Every round has one slope per surrogate: the same number each round, at least one.
+      if (!Array.isArray(entry) || entry.length === 0 || (count !== undefined && entry.length !== count)) {
+        fail(`slopes[${i}]`, `null or an array of ${count ?? 'one or more'} slopes`, entry);
+      }
+      count = (entry as unknown[]).length;
       (entry as unknown[]).forEach((slope, k) => finiteArray(`slopes[${i}][${k}]`, slope, dim));
     });
   }
