@@ -4,7 +4,7 @@
 // sampling tf.memory().numTensors and the process RSS every 25 steps (after a forced GC).
 //
 //   pnpm -F @metricopt/core build && pnpm -F @metricopt/bench build   (the task packages' dist too)
-//   cd packages/bench && node --import tsx scripts/memory-flat.ts [--steps 1000] [--warmup 200] [--tasks synthetic,detection]
+//   cd packages/bench && node --import tsx scripts/memory-flat.ts [--steps 1000] [--warmup 300] [--tasks synthetic,detection]
 //
 // Prints a markdown table (docs/reliability-runs.md holds a measured copy). Exit code 1 when a task's
 // tensor count grows after warm-up or its RSS grows by 5% or more.
@@ -20,6 +20,8 @@ interface Sample {
   tensors: number;
   rssMiB: number;
   heapMiB: number;
+  /** Memory of ArrayBuffers and other objects outside the JS heap (typed arrays, the wasm heap). */
+  externalMiB: number;
 }
 
 interface TaskMemory {
@@ -39,7 +41,8 @@ const { values } = parseArgs({
     task: { type: 'string' },
     tasks: { type: 'string', default: MEMORY_TASKS.join(',') },
     steps: { type: 'string', default: '1000' },
-    warmup: { type: 'string', default: '200' },
+    // The value function's window (30 rounds, one every 10 steps) is full from step 300 on: its buffers stop growing there.
+    warmup: { type: 'string', default: '300' },
     every: { type: 'string', default: '25' },
   },
 });
@@ -52,7 +55,7 @@ const MiB = 1024 * 1024;
 function sample(step: number): Sample {
   gc?.();
   const m = process.memoryUsage();
-  return { step, tensors: tf.memory().numTensors, rssMiB: m.rss / MiB, heapMiB: m.heapUsed / MiB };
+  return { step, tensors: tf.memory().numTensors, rssMiB: m.rss / MiB, heapMiB: m.heapUsed / MiB, externalMiB: m.external / MiB };
 }
 
 async function measure(name: MemoryTaskName): Promise<TaskMemory> {
@@ -109,14 +112,14 @@ if (values.task !== undefined) {
     failed ||= !flat;
     rows.push(`| ${r.task} | ${r.params} | ${r.steps} | ${r.metricCalls} | ${first.tensors} → ${last.tensors} (range ${tensorRange}) | ` +
       `${r.tensorsBefore} → ${r.tensorsAfter} | ${first.rssMiB.toFixed(0)} → ${last.rssMiB.toFixed(0)} MiB (${rssGrowth >= 0 ? '+' : ''}${rssGrowth.toFixed(1)}%, peak +${peakGrowth.toFixed(1)}%) | ` +
-      `${first.heapMiB.toFixed(1)} → ${last.heapMiB.toFixed(1)} MiB | ${r.seconds.toFixed(0)} s | ${flat ? 'yes' : '**NO**'} |`);
+      `${first.heapMiB.toFixed(1)} → ${last.heapMiB.toFixed(1)} MiB | ${(first.externalMiB ?? 0).toFixed(1)} → ${(last.externalMiB ?? 0).toFixed(1)} MiB | ${r.seconds.toFixed(0)} s | ${flat ? 'yes' : '**NO**'} |`);
     process.stderr.write(`${rows[rows.length - 1]}\n`);
   }
   process.stdout.write([
     `### Memory over ${steps} finetune steps (loss+value, a round of 9 metric calls every 10 steps; samples every ${every} steps after a forced GC; warm-up: the first ${warmup} steps)`,
     '',
-    '| task | φ size | steps | metric calls | numTensors after warm-up → end | numTensors before run → after dispose | RSS after warm-up → end | JS heap after warm-up → end | wall | flat |',
-    '|---|---:|---:|---:|---|---|---|---|---:|---|',
+    '| task | φ size | steps | metric calls | numTensors after warm-up → end | numTensors before run → after dispose | RSS after warm-up → end | JS heap after warm-up → end | external (ArrayBuffers, wasm heap) | wall | flat |',
+    '|---|---:|---:|---:|---|---|---|---|---|---:|---|',
     ...rows,
     '',
   ].join('\n'));

@@ -156,7 +156,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       const mismatch = Object.entries(fingerprint).find(([k, v]) => saved.fingerprint[k] !== v);
       if (mismatch) {
         throw new CheckpointError(
-          `checkpoint in ${store!.dir} belongs to another run: its ${mismatch[0]} is ${String(saved.fingerprint[mismatch[0]])}, this run's is ${String(mismatch[1])}`,
+          `checkpoint in ${store!.dir} belongs to another run: its ${mismatch[0]} is ${describe(saved.fingerprint[mismatch[0]])}, this run's is ${describe(mismatch[1])}`,
         );
       }
       try {
@@ -302,9 +302,10 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
 
     /** One observation round at the current φ; feeds V (or the ES estimate) and model selection. */
     const observe = async (): Promise<ObservationRound> => {
-      const phi = view.read();
-      const bad = phi.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) throw diverged(`φ[${bad}] is ${phi[bad]}`);
+      // δ = (φ − φ₀)/s in float32: a finite φ far from φ₀ can still overflow it, and V cannot use such points.
+      const delta = view.delta();
+      const bad = delta.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw diverged(`δ[${bad}] = (φ − φ₀)/s is ${delta[bad]}`);
       let features = met.features;
       let targets = met.targets;
       if (!wholeSplit) {

@@ -63,8 +63,8 @@ export function checkValueFunctionState(json: unknown, source: string, options: 
     if (!words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) || words.every((w) => w === 0)) {
       fail('global.rng.s', 'four 32-bit unsigned integers, not all 0', rng.s);
     }
-    if (rng.spare !== null && rng.spare !== undefined && !(typeof rng.spare === 'number' && Number.isFinite(rng.spare))) {
-      fail('global.rng.spare', 'null or a finite number', rng.spare);
+    if (rng.spare !== null && rng.spare !== undefined && !(typeof rng.spare === 'number' && Math.abs(rng.spare) <= 10)) {
+      fail('global.rng.spare', 'null or a normal deviate (|x| ≤ 10)', rng.spare);
     }
   }
   if (s.slopes !== undefined) {
