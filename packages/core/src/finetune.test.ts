@@ -114,6 +114,12 @@ describe('finetune', () => {
     await expect(finetune(options({ metric: gated, steps: 30, checkpoint: { dir, every: 10 } }))).rejects.toThrow(
       /belongs to another run: its steps is 20, this run's is 30/,
     );
+    await expect(finetune(options({ metric: gated, steps: 20, lambda: 1, checkpoint: { dir, every: 10 } }))).rejects.toThrow(
+      /belongs to another run: its lambda is 3, this run's is 1/,
+    );
+    await expect(finetune(options({ metric: gated, steps: 20, mixing: 'loss-prior', checkpoint: { dir, every: 10 } }))).rejects.toThrow(
+      /belongs to another run: its knobs is/,
+    );
   });
 
   it.each<FinetuneMode>(['loss', 'es', 'loss+es', 'value'])('mode %s leaves no tensors behind', async (mode) => {

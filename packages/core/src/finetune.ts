@@ -135,6 +135,10 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       mode: cfg.mode, seed: cfg.seed, steps: cfg.steps, params: view.size, metric: opts.metric.name,
       observeEvery: cfg.observeEvery, perturbations: cfg.perturbations, sigma: cfg.sigma, batchSize: cfg.batchSize,
       train: train.count, metricSplit: met.count,
+      // The update rule's knobs: resuming under other knobs would splice two different runs.
+      lambda: cfg.lambda, warmupRounds: cfg.warmupRounds, metricBatch: cfg.metricBatch, select: cfg.select, esLearningRate: cfg.esLearningRate,
+      knobs: JSON.stringify([opts.gp ?? null, opts.trust ?? null, cfg.guide, opts.valueStep ?? null, opts.conflict ?? 'keep', opts.mixing ?? 'norm-matched',
+        typeof opts.lossGroups === 'function' ? 'function' : (opts.lossGroups ?? null), opts.lossParts ? 'terms' : null, opts.groupRidge ?? null]),
     };
 
     let latestSlopes: Float64Array[] | null = null;
