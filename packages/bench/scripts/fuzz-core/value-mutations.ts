@@ -38,7 +38,7 @@ export function mutateValue(value: unknown, mutations: readonly JsonMutation[]):
     const slot = parent as Record<string | number, unknown>;
     switch (m.kind) {
       case 'replace':
-        slot[key] = structuredClone(m.value);
+        slot[key] = m.value;
         break;
       case 'raw':
         slot[key] = TOKEN_VALUES[m.token];
@@ -52,8 +52,9 @@ export function mutateValue(value: unknown, mutations: readonly JsonMutation[]):
         break;
       case 'duplicate': {
         const node = slot[key];
-        if (Array.isArray(node) && node.length > 0) node.push(structuredClone(node[0]));
-        else if (Array.isArray(parent) && typeof key === 'number') parent.push(structuredClone(node));
+        // By reference: a clone of 20,000 levels of nesting would overflow the stack (readers do not mutate their input).
+        if (Array.isArray(node) && node.length > 0) node.push(node[0]);
+        else if (Array.isArray(parent) && typeof key === 'number') parent.push(node);
         break;
       }
       case 'huge-array': {
@@ -66,7 +67,7 @@ export function mutateValue(value: unknown, mutations: readonly JsonMutation[]):
         } catch {
           size = 1e6;
         }
-        slot[key] = Array.from({ length: Math.max(2, Math.min(m.length, Math.floor(2e6 / size))) }, () => structuredClone(item));
+        slot[key] = Array.from({ length: Math.max(2, Math.min(m.length, Math.floor(2e6 / size))) }, () => item);
         break;
       }
     }
