@@ -3,7 +3,6 @@ import {
   combineViews,
   evaluateMetric,
   filmAdapters,
-  finetune,
   headParams,
   inverseFrequencyWeights,
   weightedCrossEntropy,
@@ -15,8 +14,7 @@ import { UsageError } from '../../bench-config.js';
 import type { BenchConfig, BenchTask, TaskOption } from '../../registry.js';
 import type { BenchReporter } from '../../reporter.js';
 import { ResultsBuilder, type BenchResult } from '../../results.js';
-import { currentRunJournal } from '../../run-journal.js';
-import { savedValueFunction } from '../../method-runner.js';
+import { runMethods, type BenchMethod } from '../../method-runner.js';
 import { METHOD_KNOB_OPTIONS, resolveMethodKnobs } from './method-knobs.js';
 import { balancedErrorMetric, worstClassErrorMetric } from './class-recall.js';
 import { DEFAULT_MIXTURE, makeMixture, type LabelledSamples } from './gaussian-mixture.js';
@@ -211,68 +209,34 @@ export async function runSynthetic(config: BenchConfig, reporter: BenchReporter)
       reporter.end(`CE ${pretrainLoss.toFixed(4)}, test ${metric.name} ${before.toFixed(4)}, φ: ${params.size} values`);
       const weights = inverseFrequencyWeights(splits.train.y, settings.classes);
 
+      const catalog: Record<string, BenchMethod> = {};
       for (const name of config.methods) {
         const method = SYNTHETIC_METHODS[name]!;
-        const kept = await currentRunJournal()?.get(name, seed);
-        if (kept) {
-          builder.addRun(name, kept);
-          reporter.log(`seed ${seed} ${name}: finished earlier, kept`);
-          continue;
-        }
-        params.write(params.phi0);
-        const optimizer = tf.train.adam(settings.learningRate);
-        const label = `seed ${seed} ${name}`;
-        reporter.begin(label, settings.steps);
-        const started = performance.now();
+        // The CLI's knobs win over a method's own options; GP knobs are merged key by key.
         const gp = method.options?.gp && knobs.gp ? { gp: { ...method.options.gp, ...knobs.gp } } : {};
-        const valueFunction = await savedValueFunction(config.valueFunction, method.mode, params, metric, { ...method.options, ...knobs, ...gp });
-        try {
-          const run = await finetune({
-            model,
-            params,
-            metric,
-            ...(method.weighted ? { loss: weightedCrossEntropy(weights) } : {}),
-            data: { train: tensors.train, metric: tensors.metric },
-            optimizer,
-            mode: method.mode,
-            steps: settings.steps,
-            seed,
-            batchSize: settings.batchSize,
-            observeEvery: settings.observeEvery,
-            ...method.options,
-            ...knobs,
-            ...gp,
-            ...(valueFunction !== undefined ? { valueFunction } : {}),
-            onStep: method.mode === 'es' ? undefined : (info) => reporter.progress(info.step, `loss ${info.loss.toFixed(4)}`),
-            onRound: (info) =>
-              reporter.progress(
-                method.mode === 'es' ? Math.min(settings.steps, (info.round + 1) * settings.observeEvery) : info.step,
-                `metric ${info.centreMetric.toFixed(4)}`,
-              ),
-          });
-          const wallSeconds = (performance.now() - started) / 1000;
-          const after = await evaluateMetric(model, metric, tensors.test);
-          builder.addRun(name, {
-            seed,
-            before,
-            after,
-            steps: run.steps,
-            metricCalls: run.metricCalls,
-            wallSeconds,
-            metricSplitAfter: await evaluateMetric(model, metric, tensors.metric),
-            twinAfter: await evaluateMetric(model, metric, tensors.twin),
-            tauMean: run.tauMean,
-            trustMean: run.trustMean,
-            timings: { metricSeconds: run.timings.metricSeconds, valueSeconds: run.timings.valueSeconds, trunkSeconds: run.timings.trunkSeconds },
-            bestStep: run.best?.step ?? null,
-          });
-          await currentRunJournal()?.put(name, seed, builder.build().methods[name]!.runs.find((r) => r.seed === seed)!);
-          reporter.end(`test ${metric.name} ${before.toFixed(4)} → ${after.toFixed(4)}`);
-        } finally {
-          optimizer.dispose();
-          valueFunction?.dispose();
-        }
+        catalog[name] = {
+          mode: method.mode,
+          ...(method.weighted ? { loss: weightedCrossEntropy(weights) } : {}),
+          options: { ...method.options, ...knobs, ...gp },
+        };
       }
+      await runMethods({
+        seed,
+        model,
+        params,
+        metric,
+        methods: config.methods,
+        catalog,
+        data: { train: tensors.train, metric: tensors.metric },
+        evaluation: { test: tensors.test, metric: tensors.metric, twin: tensors.twin },
+        steps: settings.steps,
+        optimizer: () => tf.train.adam(settings.learningRate),
+        finetune: { batchSize: settings.batchSize, observeEvery: settings.observeEvery },
+        ...(config.valueFunction !== undefined ? { valueFunction: config.valueFunction } : {}),
+        before,
+        builder,
+        reporter,
+      });
     } finally {
       // Disposes the backbone's layers too (the model holds them; disposing both would throw).
       model.dispose();
