@@ -41,13 +41,6 @@ export {
 } from './tasks/synthetic/synthetic-task.js';
 export { SYNTHETIC_METHODS, SYNTHETIC_DEFAULT_METHODS, type SyntheticMethod } from './tasks/synthetic/synthetic-methods.js';
 export {
-  perClassRecall,
-  balancedError,
-  worstClassError,
-  balancedErrorMetric,
-  worstClassErrorMetric,
-} from './tasks/synthetic/class-recall.js';
-export {
   makeMixture,
   sampleMixture,
   longTailedCounts,

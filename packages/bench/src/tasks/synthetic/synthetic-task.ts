@@ -16,7 +16,7 @@ import type { BenchReporter } from '../../reporter.js';
 import { ResultsBuilder, type BenchResult } from '../../results.js';
 import { runMethods, type BenchMethod } from '../../method-runner.js';
 import { METHOD_KNOB_OPTIONS, resolveMethodKnobs } from './method-knobs.js';
-import { balancedErrorMetric, worstClassErrorMetric } from './class-recall.js';
+import { balancedErrorMetric, worstClassErrorMetric } from '@metricopt/classification';
 import { DEFAULT_MIXTURE, makeMixture, type LabelledSamples } from './gaussian-mixture.js';
 import { pretrainCrossEntropy } from './pretrain.js';
 import { SYNTHETIC_DEFAULT_METHODS, SYNTHETIC_METHODS } from './synthetic-methods.js';

@@ -3,7 +3,7 @@ import { Rng, combineViews, filmAdapters, finetune, headParams, type FinetuneMod
 import { mlpBackbone, withHead } from '@metricopt/core/backbones';
 import type { BenchReporter } from '../../reporter.js';
 import type { TrajectoryRunPlan, TrajectorySink, TrajectorySource } from '../../trajectory-sources.js';
-import { balancedErrorMetric } from './class-recall.js';
+import { balancedErrorMetric } from '@metricopt/classification';
 import { DEFAULT_MIXTURE, makeMixture, type LabelledSamples } from './gaussian-mixture.js';
 import { pretrainCrossEntropy } from './pretrain.js';
 import { DEFAULT_SPLIT_SIZES, makeSyntheticSplits } from './synthetic-splits.js';

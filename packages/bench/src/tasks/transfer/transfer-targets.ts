@@ -5,7 +5,7 @@ import { mlpBackbone, withHead } from '@metricopt/core/backbones';
 import { classificationMetric } from '@metricopt/classification';
 import type { BenchReporter } from '../../reporter.js';
 import { prepareImageProblem } from '../classification/image-problem.js';
-import { balancedErrorMetric } from '../synthetic/class-recall.js';
+import { balancedErrorMetric } from '@metricopt/classification';
 import { DEFAULT_MIXTURE, makeMixture, type LabelledSamples } from '../synthetic/gaussian-mixture.js';
 import { pretrainCrossEntropy } from '../synthetic/pretrain.js';
 import { DEFAULT_SPLIT_SIZES, makeSyntheticSplits } from '../synthetic/synthetic-splits.js';

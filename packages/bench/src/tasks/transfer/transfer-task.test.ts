@@ -12,7 +12,7 @@ import { validateBenchResult } from '../../results.js';
 import type { BenchConfig } from '../../registry.js';
 import { pretrainCrossEntropy } from '../synthetic/pretrain.js';
 import { DEFAULT_MIXTURE, makeMixture, type LabelledSamples } from '../synthetic/gaussian-mixture.js';
-import { balancedErrorMetric } from '../synthetic/class-recall.js';
+import { balancedErrorMetric } from '@metricopt/classification';
 import { makeSyntheticSplits } from '../synthetic/synthetic-splits.js';
 import { DEFAULT_TRANSFER_SETTINGS, metaTrainedValueFunction, runTransfer } from './transfer-task.js';
 import type { TransferTarget } from './transfer-targets.js';
