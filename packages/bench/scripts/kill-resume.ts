@@ -5,7 +5,7 @@
 //   pnpm -F @metricopt/core build && pnpm -F @metricopt/bench build
 //   node --import tsx packages/bench/scripts/kill-resume.ts [--trials 24] [--bench-trials 6] [--seed 1]
 //
-// Prints markdown tables (docs/reliability-runs.md holds a measured copy).
+// Prints markdown tables (docs/reliability.md holds a measured copy).
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@
 //   pnpm -F @metricopt/core build && pnpm -F @metricopt/bench build   (the task packages' dist too)
 //   cd packages/bench && node --import tsx scripts/memory-flat.ts [--steps 1000] [--warmup 300] [--tasks synthetic,detection]
 //
-// Prints a markdown table (docs/reliability-runs.md holds a measured copy). Exit code 1 when a task's
+// Prints a markdown table (docs/reliability.md holds a measured copy). Exit code 1 when a task's
 // tensor count grows after warm-up or its RSS grows by 5% or more.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
