@@ -7,6 +7,7 @@ import type { ParamLayout } from '../param-view.js';
 import { Rng, type RngState } from '../rng.js';
 import { encoderFromConfig } from './encoder-registry.js';
 import type { ValuePrior } from './local-gp.js';
+import { orderedPairs, rankingBatch, rankingLossSum, rmsOrOne } from './ranking-loss.js';
 import { filmGroups } from './set-encoder.js';
 import { checkLayout, type EncoderConfig, type EncoderWeights, type ValueEncoder } from './value-encoder.js';
 import { VALUE_NET_FORMAT, VALUE_NET_FORMAT_VERSION, readValueNet, writeValueNet } from './value-net-artifacts.js';
@@ -170,9 +171,7 @@ export class GlobalValueNet implements ValuePrior {
           try {
             const { x, mask, weight } = batch;
             const cost = optimizer.minimize(() => {
-              const v = tf.reshape(this.encoder.apply(this.normalised(x)), [mask.shape[0], width]);
-              const better = tf.sub(tf.expandDims(v, 2), tf.expandDims(v, 1));
-              return tf.mul(tf.sum(tf.mul(tf.softplus(tf.neg(better)), mask)), weight) as tf.Scalar;
+              return tf.mul(rankingLossSum(this.encoder.apply(this.normalised(x)), mask), weight) as tf.Scalar;
             }, s === steps - 1, this.encoder.variables as tf.Variable[]);
             if (cost) {
               loss = cost.dataSync()[0]!;
@@ -299,22 +298,9 @@ export class GlobalValueNet implements ValuePrior {
 
   /** The batch tensors: points [B·width, D] (rounds padded to `width`), mask [B, width, width] of ordered pairs, 1 / pair count. */
   private batch(rounds: ObservationRound[], width: number): { x: tf.Tensor2D; mask: tf.Tensor3D; weight: number } {
-    const d = this.encoder.inputSize;
-    const flat = new Float32Array(rounds.length * width * d);
-    const mask = new Float32Array(rounds.length * width * width);
-    let pairs = 0;
-    rounds.forEach((r, b) => {
-      r.deltas.forEach((p, i) => flat.set(p, (b * width + i) * d));
-      for (let i = 0; i < r.scores.length; i++) {
-        for (let j = 0; j < r.scores.length; j++) {
-          if (r.scores[i]! > r.scores[j]!) {
-            mask[(b * width + i) * width + j] = 1;
-            pairs++;
-          }
-        }
-      }
-    });
-    return { x: tf.tensor2d(flat, [rounds.length * width, d]), mask: tf.tensor3d(mask, [rounds.length, width, width]), weight: 1 / pairs };
+    // Raw points: the input scale is applied in the graph (`normalised`), as in `predict`.
+    const { x, mask, pairs } = rankingBatch(rounds, width, this.encoder.inputSize, 1);
+    return { x, mask, weight: 1 / pairs };
   }
 
   private checkPoints(fn: string, points: Float32Array[]): void {
@@ -371,26 +357,6 @@ function layoutDifference(saved: ParamLayout, got: ParamLayout): { saved: string
 
 function metricText(m: MetricIdentity | null): string {
   return m === null ? 'none (saved without a metric)' : `'${m.name}' (${m.higherIsBetter ? 'higher' : 'lower'} is better)`;
-}
-
-/** Pairs (i, j) of one round with score_i > score_j. */
-function orderedPairs(scores: number[]): number {
-  let n = 0;
-  for (const a of scores) for (const b of scores) if (a > b) n++;
-  return n;
-}
-
-function rmsOrOne(rounds: readonly ObservationRound[]): number {
-  let ss = 0;
-  let n = 0;
-  for (const r of rounds) {
-    for (const d of r.deltas) {
-      for (let i = 0; i < d.length; i++) ss += d[i]! * d[i]!;
-      n += d.length;
-    }
-  }
-  const rms = n > 0 ? Math.sqrt(ss / n) : 0;
-  return rms > 0 ? rms : 1;
 }
 
 function positive(arg: string, v: number): number {

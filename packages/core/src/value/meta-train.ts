@@ -7,6 +7,7 @@ import { canonicalJson } from '../pretrained-cache.js';
 import { Rng } from '../rng.js';
 import { GlobalValueNet, type MetricIdentity } from './global-value-net.js';
 import { kendallTau } from './kendall-tau.js';
+import { orderedPairs, rankingBatch, rankingLossSum, rmsOrOne } from './ranking-loss.js';
 import { SetEncoder } from './set-encoder.js';
 import type { Trajectory } from './trajectory-store.js';
 import type { Activation } from './value-encoder.js';
@@ -118,11 +119,7 @@ export function metaTrainValueNet(trajectories: readonly Trajectory[], options: 
           const tensors = groupBatches(batch, views, inputScale);
           try {
             const cost = optimizer.minimize(() => {
-              const terms = tensors.map(({ view, x, mask, width }) => {
-                const v = tf.reshape(views[view]!.apply(x), [mask.shape[0], width]);
-                const better = tf.sub(tf.expandDims(v, 2), tf.expandDims(v, 1));
-                return tf.sum(tf.mul(tf.softplus(tf.neg(better)), mask));
-              });
+              const terms = tensors.map(({ view, x, mask }) => rankingLossSum(views[view]!.apply(x), mask));
               const total = terms.length === 1 ? terms[0]! : tf.addN(terms);
               return tf.div(total, tensors.reduce((n, t) => n + t.pairs, 0)) as tf.Scalar;
             }, true, master!.variables as tf.Variable[]);
@@ -197,31 +194,14 @@ function sharedMetric(trajectories: readonly Trajectory[]): MetricIdentity {
   return { name: first.name, higherIsBetter: first.higherIsBetter };
 }
 
-/** Per layout view in the minibatch: points [B·width, D] (rounds padded to `width`), the mask of ordered pairs [B, width, width]. */
+/** Per layout view in the minibatch: its rounds' `rankingBatch` (rounds padded to the view's widest). */
 function groupBatches(batch: { round: ObservationRound; view: number }[], views: SetEncoder[], inputScale: number) {
-  const out: { view: number; x: tf.Tensor2D; mask: tf.Tensor3D; width: number; pairs: number }[] = [];
+  const out: { view: number; x: tf.Tensor2D; mask: tf.Tensor3D; pairs: number }[] = [];
   for (let view = 0; view < views.length; view++) {
     const rounds = batch.filter((b) => b.view === view).map((b) => b.round);
     if (rounds.length === 0) continue;
-    const d = views[view]!.inputSize;
     const width = Math.max(...rounds.map((r) => r.deltas.length));
-    const flat = new Float32Array(rounds.length * width * d);
-    const mask = new Float32Array(rounds.length * width * width);
-    let pairs = 0;
-    rounds.forEach((r, b) => {
-      r.deltas.forEach((p, i) => {
-        for (let k = 0; k < d; k++) flat[(b * width + i) * d + k] = p[k]! / inputScale;
-      });
-      for (let i = 0; i < r.scores.length; i++) {
-        for (let j = 0; j < r.scores.length; j++) {
-          if (r.scores[i]! > r.scores[j]!) {
-            mask[(b * width + i) * width + j] = 1;
-            pairs++;
-          }
-        }
-      }
-    });
-    out.push({ view, x: tf.tensor2d(flat, [rounds.length * width, d]), mask: tf.tensor3d(mask, [rounds.length, width, width]), width, pairs });
+    out.push({ view, ...rankingBatch(rounds, width, views[view]!.inputSize, inputScale) });
   }
   return out;
 }
@@ -233,26 +213,6 @@ function predictRaw(encoder: SetEncoder, points: Float32Array[], inputScale: num
     for (let k = 0; k < d; k++) flat[i * d + k] = p[k]! / inputScale;
   });
   return Float64Array.from(tf.tidy(() => encoder.apply(tf.tensor2d(flat, [points.length, d])).dataSync()));
-}
-
-function orderedPairs(scores: number[]): number {
-  let n = 0;
-  for (const a of scores) for (const b of scores) if (a > b) n++;
-  return n;
-}
-
-/** The RMS of every coordinate of every point (1 when there are none or all are 0): GlobalValueNet's input scale. */
-function rmsOrOne(rounds: readonly ObservationRound[]): number {
-  let ss = 0;
-  let n = 0;
-  for (const r of rounds) {
-    for (const d of r.deltas) {
-      for (let i = 0; i < d.length; i++) ss += d[i]! * d[i]!;
-      n += d.length;
-    }
-  }
-  const rms = n > 0 ? Math.sqrt(ss / n) : 0;
-  return rms > 0 ? rms : 1;
 }
 
 function mean(values: number[]): number {
