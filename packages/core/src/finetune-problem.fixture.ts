@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mlpBackbone, withHead } from './backbones/index.js';
 import type { FinetuneOptions, Split } from './finetune-options.js';
-import type { Metric } from './metric.js';
+import { defineMetric, type Metric } from './metric.js';
 import { combineViews, filmAdapters, headParams } from './params/film-adapters.js';
 import { Rng } from './rng.js';
 
@@ -20,6 +20,19 @@ export function gaussians(n: number, seed: number): Split {
   }
   return { x: tf.tensor2d(x, [n, DIM]), y: tf.tensor1d(y, 'int32') };
 }
+
+/** The share of rows whose arg-max class is not their label. */
+export const errorRate = defineMetric({
+  name: 'error-rate',
+  higherIsBetter: false,
+  evaluate: (out, t) => {
+    const p = tf.tidy(() => tf.argMax(out, 1).dataSync());
+    const l = t.dataSync();
+    let wrong = 0;
+    for (let i = 0; i < l.length; i++) if (p[i] !== l[i]) wrong++;
+    return wrong / l.length;
+  },
+});
 
 export const train = gaussians(300, 11);
 export const metricSplit = gaussians(120, 12);

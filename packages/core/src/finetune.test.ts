@@ -7,22 +7,9 @@ import { InvalidArgumentError, MetricError } from './errors.js';
 import type { FinetuneMode, FinetuneOptions } from './finetune-options.js';
 import { evaluateMetric, finetune } from './finetune.js';
 import { defineMetric } from './metric.js';
-import { DIM, metricSplit, tinyOptions } from './finetune-problem.fixture.js';
+import { DIM, errorRate, metricSplit, tinyOptions } from './finetune-problem.fixture.js';
 
-/** Three overlapping Gaussian classes, the last one rare. */
-
-const errorRate = defineMetric({
-  name: 'error-rate',
-  higherIsBetter: false,
-  evaluate: (out, t) => {
-    const p = tf.tidy(() => tf.argMax(out, 1).dataSync());
-    const l = t.dataSync();
-    let wrong = 0;
-    for (let i = 0; i < l.length; i++) if (p[i] !== l[i]) wrong++;
-    return wrong / l.length;
-  },
-});
-
+/** Options on the shared tiny problem (three overlapping Gaussian classes, the last one rare). */
 function options(extra: Partial<FinetuneOptions> = {}): FinetuneOptions {
   return tinyOptions(errorRate, extra);
 }

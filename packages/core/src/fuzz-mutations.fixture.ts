@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 
-// Small fast-check generators of broken state for core's seeded fuzz tests (the 10,000-input runs are
-// packages/bench/scripts/fuzz-core-state.ts): values of the wrong type, non-finite and huge numbers, deep
+// Small fast-check generators of broken state for core's seeded fuzz tests (the 10,000-input runs are the
+// state targets of packages/bench/scripts/fuzz.ts): values of the wrong type, non-finite and huge numbers, deep
 // nesting and long arrays put at a random place of a valid state, entries deleted or duplicated; and the
 // state's JSON text truncated or with a flipped bit.
 

@@ -1,36 +1,22 @@
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointStore, checkpointChecksum } from './checkpoint.js';
 import { CheckpointError, MetricOptError } from './errors.js';
 import { checkFinetuneState, type StateExpectations } from './finetune-state.js';
 import { finetune } from './finetune.js';
-import { defineMetric } from './metric.js';
 import type { ObservationRound } from './observation.js';
 import { Rng } from './rng.js';
-import { tinyOptions } from './finetune-problem.fixture.js';
+import { errorRate, tinyOptions } from './finetune-problem.fixture.js';
 import { damagedText, mutatedState } from './fuzz-mutations.fixture.js';
 import { GlobalValueNet } from './value/global-value-net.js';
 import { MlpEncoder } from './value/mlp-encoder.js';
 import { ValueFunction } from './value/value-function.js';
 
-// Seeded fuzz of core's state readers (the 10,000-input runs: packages/bench/scripts/fuzz-core-state.ts):
+// Seeded fuzz of core's state readers (the 10,000-input runs: the checkpoint, value-state and value-net targets of packages/bench/scripts/fuzz.ts):
 // every broken input is accepted or refused with a MetricOptError naming what was read, never anything else.
-
-const errorRate = defineMetric({
-  name: 'error-rate',
-  higherIsBetter: false,
-  evaluate: (out, t) => {
-    const p = tf.tidy(() => tf.argMax(out, 1).dataSync());
-    const l = t.dataSync();
-    let wrong = 0;
-    for (let i = 0; i < l.length; i++) if (p[i] !== l[i]) wrong++;
-    return wrong / l.length;
-  },
-});
 
 /** Runs `read` and fails the property unless it succeeded or threw a MetricOptError naming `name`. */
 async function acceptedOrTyped(read: () => unknown, name: string): Promise<'accepted' | 'typed'> {

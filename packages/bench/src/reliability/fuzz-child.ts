@@ -23,6 +23,7 @@ export type FuzzChildMessage =
 export async function runFuzzChild(name: string, seed: number, from: number, to: number, send: (m: FuzzChildMessage) => void): Promise<void> {
   const target = fuzzTarget(name);
   if (target === undefined) throw new Error(`unknown fuzz target '${name}'`);
+  await target.init?.();
   const dir = await mkdtemp(join(tmpdir(), `metricopt-fuzz-${name}-`));
   try {
     const context = await target.setup(dir);

@@ -11,7 +11,7 @@ import { mutateBytes } from './byte-mutations.js';
 import { mutateJson } from './json-mutations.js';
 
 // The same properties as scripts/fuzz.ts, a small seeded run of each (the script runs 10,000 per reader).
-const RUNS: Record<string, number> = { voc: 40, 'coco-dataset': 60, 'retrieval-lists': 60, model: 60, 'bench-config': 60 };
+const RUNS: Record<string, number> = { voc: 40, 'coco-dataset': 60, 'retrieval-lists': 60, model: 60, 'bench-config': 60, checkpoint: 30, 'value-state': 60, 'value-net': 60 };
 
 let root: string;
 beforeAll(async () => {

@@ -1,4 +1,5 @@
 import type { FuzzTarget } from './fuzz-target.js';
+import { checkpointTarget } from './targets/checkpoint-target.js';
 import { cifarTarget } from './targets/cifar-target.js';
 import { cocoDatasetTarget, cocoEvalTarget } from './targets/coco-target.js';
 import { configTarget } from './targets/config-target.js';
@@ -6,6 +7,8 @@ import { idxTarget } from './targets/idx-target.js';
 import { imageTarget } from './targets/image-target.js';
 import { modelTarget } from './targets/model-target.js';
 import { retrievalEvalTarget, retrievalListTarget } from './targets/retrieval-target.js';
+import { valueNetTarget } from './targets/value-net-target.js';
+import { valueStateTarget } from './targets/value-state-target.js';
 import { vocTarget } from './targets/voc-target.js';
 
 export { fuzzProperty, runOne, type FuzzOutcome, type FuzzTarget } from './fuzz-target.js';
@@ -26,6 +29,9 @@ export const FUZZ_TARGETS: readonly FuzzTarget<any, any>[] = [
   retrievalListTarget,
   modelTarget,
   configTarget,
+  checkpointTarget,
+  valueStateTarget,
+  valueNetTarget,
 ];
 
 /** The target called `name`, or undefined. */

@@ -10,6 +10,11 @@ export interface FuzzTarget<Input = unknown, Context = unknown> {
   name: string;
   /** The functions fed, for the table, e.g. 'parseIdx, readIdx'. */
   reader: string;
+  /**
+   * Prepares a fuzz child process before `setup`, e.g. core's own backend for readers that train
+   * (scripts/fuzz.ts children only: the seeded test runs every target on the cpu backend).
+   */
+  init?(): Promise<void>;
   /** Writes the seed files under `dir` (empty, owned by this target) and returns what the generator and runs need. */
   setup(dir: string): Promise<Context>;
   arbitrary(context: Context): fc.Arbitrary<Input>;

@@ -51,13 +51,21 @@ export function jsonMutation(options: JsonMutationOptions = {}): fc.Arbitrary<Js
 type Container = Record<string, unknown> | unknown[];
 const isContainer = (v: unknown): v is Container => typeof v === 'object' && v !== null;
 
-/**
- * Applies mutations to a deep copy of `value` and writes it as JSON text; `raw` and `nest` tokens
- * are spliced into the text, so the result may hold NaN, Infinity or 20,000 levels of brackets.
- */
-export function mutateJson(value: unknown, mutations: readonly JsonMutation[]): string {
+/** How `applyMutations` builds what it writes: text tokens or real values, copies or shared references. */
+export interface MutationLeaves {
+  /** A raw token (e.g. 'NaN') as the value to put in its slot. */
+  raw(token: string): unknown;
+  /** `depth` levels of nesting around 1 (objects `{a: …}` or arrays). */
+  nest(depth: number, object: boolean): unknown;
+  /** A value put in a second place: a copy, or the same reference. */
+  copy(value: unknown): unknown;
+  /** A 'huge-array' holds about this many characters of JSON at most. */
+  maxHugeChars: number;
+}
+
+/** Applies mutations to a deep copy of `value` (each at the node reached by its path) and returns the copy. */
+export function applyMutations(value: unknown, mutations: readonly JsonMutation[], leaves: MutationLeaves): unknown {
   const root: { v: unknown } = { v: structuredClone(value) };
-  const raws: string[] = [];
   for (const m of mutations) {
     // Walk down from the root wrapper; stop at the deepest container the path reaches.
     let parent: Container = root as unknown as Container;
@@ -71,22 +79,16 @@ export function mutateJson(value: unknown, mutations: readonly JsonMutation[]): 
       key = keys[step % keys.length]!;
     }
     const slot = parent as Record<string | number, unknown>;
-    const marker = (raw: string) => {
-      raws.push(raw);
-      return `\u0000raw${raws.length - 1}\u0000`;
-    };
     switch (m.kind) {
       case 'replace':
-        slot[key] = structuredClone(m.value);
+        slot[key] = leaves.copy(m.value);
         break;
       case 'raw':
-        slot[key] = marker(m.token);
+        slot[key] = leaves.raw(m.token);
         break;
-      case 'nest': {
-        const [open, close] = m.object ? ['{"a":', '}'] : ['[', ']'];
-        slot[key] = marker(`${open.repeat(m.depth)}1${close.repeat(m.depth)}`);
+      case 'nest':
+        slot[key] = leaves.nest(m.depth, m.object);
         break;
-      }
       case 'delete':
         if (Array.isArray(parent) && typeof key === 'number') parent.splice(key, 1);
         else delete slot[key];
@@ -94,21 +96,50 @@ export function mutateJson(value: unknown, mutations: readonly JsonMutation[]): 
       case 'duplicate': {
         // The same entry twice: duplicate ids, names and files.
         const node = slot[key];
-        if (Array.isArray(node) && node.length > 0) node.push(structuredClone(node[0]));
-        else if (Array.isArray(parent) && typeof key === 'number') parent.push(structuredClone(node));
+        if (Array.isArray(node) && node.length > 0) node.push(leaves.copy(node[0]));
+        else if (Array.isArray(parent) && typeof key === 'number') parent.push(leaves.copy(node));
         break;
       }
       case 'huge-array': {
         const node = slot[key];
         const item = Array.isArray(node) && node.length > 0 ? node[node.length - 1] : node;
-        // Long, not large: about 1 MB of text at most, so inputs test sizes and counts, not JSON.parse's speed.
-        const length = Math.min(m.length, Math.max(2, Math.floor(MAX_HUGE_ARRAY_CHARS / (JSON.stringify(item) ?? 'null').length)));
-        slot[key] = Array.from({ length }, () => structuredClone(item));
+        // Long, not large: inputs test sizes and counts, not JSON.parse's speed (nor a chunk of inputs the memory).
+        let chars: number;
+        try {
+          chars = (JSON.stringify(item) ?? 'null').length;
+        } catch {
+          // Nested deeper than JSON.stringify can write.
+          chars = leaves.maxHugeChars;
+        }
+        const length = Math.min(m.length, Math.max(2, Math.floor(leaves.maxHugeChars / chars)));
+        slot[key] = Array.from({ length }, () => leaves.copy(item));
         break;
       }
     }
   }
-  let text = JSON.stringify(root.v) ?? 'null';
+  return root.v;
+}
+
+/**
+ * Applies mutations to a deep copy of `value` and writes it as JSON text; `raw` and `nest` tokens
+ * are spliced into the text, so the result may hold NaN, Infinity or 20,000 levels of brackets.
+ */
+export function mutateJson(value: unknown, mutations: readonly JsonMutation[]): string {
+  const raws: string[] = [];
+  const marker = (raw: string) => {
+    raws.push(raw);
+    return `\u0000raw${raws.length - 1}\u0000`;
+  };
+  const mutated = applyMutations(value, mutations, {
+    raw: marker,
+    nest: (depth, object) => {
+      const [open, close] = object ? ['{"a":', '}'] : ['[', ']'];
+      return marker(`${open.repeat(depth)}1${close.repeat(depth)}`);
+    },
+    copy: (v) => structuredClone(v),
+    maxHugeChars: MAX_HUGE_ARRAY_CHARS,
+  });
+  let text = JSON.stringify(mutated) ?? 'null';
   raws.forEach((raw, i) => {
     text = text.replace(`"\\u0000raw${i}\\u0000"`, raw);
   });

@@ -1,10 +1,10 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { checkpointChecksum, finetune, type FinetuneOptions } from '@metricopt/core';
-import { mutatedJson } from '../../src/reliability/json-mutations.js';
-import type { FuzzTarget } from '../../src/reliability/fuzz-target.js';
-import { stateProblem } from './state-problem.js';
+import { checkpointChecksum, finetune, initBackend, type FinetuneOptions } from '@metricopt/core';
+import { mutatedJson } from '../json-mutations.js';
+import type { FuzzTarget } from '../fuzz-target.js';
+import { finetuneProblem } from '../finetune-problem.js';
 
 interface CheckpointContext {
   dir: string;
@@ -21,8 +21,11 @@ interface CheckpointContext {
 export const checkpointTarget: FuzzTarget<string, CheckpointContext> = {
   name: 'checkpoint',
   reader: 'finetune resume (CheckpointStore.load, checkFinetuneState, ValueFunction.setState, optimizer restore)',
+  init: async () => {
+    await initBackend();
+  },
   async setup(root) {
-    const options = stateProblem();
+    const options = finetuneProblem(20, 3);
     const seedDir = join(root, 'seed');
     const mid = join(root, 'mid.json');
     await finetune({

@@ -1,11 +1,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { GlobalValueNet, MlpEncoder, Rng, SetEncoder } from '@metricopt/core';
-import { mutatedBytes } from '../../src/reliability/byte-mutations.js';
-import { mutatedJson } from '../../src/reliability/json-mutations.js';
-import type { FuzzTarget } from '../../src/reliability/fuzz-target.js';
-import { landscape, stateProblem } from './state-problem.js';
+import { GlobalValueNet, MlpEncoder, Rng, SetEncoder, initBackend } from '@metricopt/core';
+import { mutatedBytes } from '../byte-mutations.js';
+import { mutatedJson } from '../json-mutations.js';
+import type { FuzzTarget } from '../fuzz-target.js';
+import { finetuneProblem } from '../finetune-problem.js';
+import { landscape } from './value-landscape.js';
 
 interface SavedNet {
   metadata: unknown;
@@ -28,8 +29,11 @@ interface ValueNetInput {
 export const valueNetTarget: FuzzTarget<ValueNetInput, ValueNetContext> = {
   name: 'value-net',
   reader: 'GlobalValueNet.load (readValueNet: metadata.json, model.json, weights.bin)',
+  init: async () => {
+    await initBackend();
+  },
   async setup(root) {
-    const problem = stateProblem();
+    const problem = finetuneProblem(20, 3);
     const layout = problem.params.layout;
     problem.model.dispose();
     const rounds = landscape(layout.size, 6, 5);

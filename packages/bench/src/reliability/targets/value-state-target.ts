@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { GlobalValueNet, MlpEncoder, Rng, ValueFunction, type ParamLayout } from '@metricopt/core';
-import type { FuzzTarget } from '../../src/reliability/fuzz-target.js';
-import { mutatedValue } from './value-mutations.js';
-import { landscape, stateProblem } from './state-problem.js';
+import { GlobalValueNet, MlpEncoder, Rng, ValueFunction, initBackend, type ParamLayout } from '@metricopt/core';
+import type { FuzzTarget } from '../fuzz-target.js';
+import { mutatedValue } from '../value-mutations.js';
+import { finetuneProblem } from '../finetune-problem.js';
+import { landscape } from './value-landscape.js';
 
 const SOURCE = 'fuzzed value-function state';
 
@@ -24,8 +25,11 @@ const withGlobal = (layout: ParamLayout) =>
 export const valueStateTarget: FuzzTarget<{ kind: number; state: unknown }, ValueStateContext> = {
   name: 'value-state',
   reader: 'ValueFunction.setState (GP, GP + slopes, global net online)',
+  init: async () => {
+    await initBackend();
+  },
   async setup() {
-    const problem = stateProblem();
+    const problem = finetuneProblem(20, 3);
     const layout = problem.params.layout;
     problem.model.dispose();
     const rounds = landscape(layout.size, 6, 4);
