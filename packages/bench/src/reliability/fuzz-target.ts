@@ -14,7 +14,7 @@ export interface FuzzTarget<Input = unknown, Context = unknown> {
    * Prepares a fuzz child process before `setup`, e.g. core's own backend for readers that train
    * (scripts/fuzz.ts children only: the seeded test runs every target on the cpu backend).
    */
-  init?(): Promise<void>;
+  init?(): Promise<unknown>;
   /** Writes the seed files under `dir` (empty, owned by this target) and returns what the generator and runs need. */
   setup(dir: string): Promise<Context>;
   arbitrary(context: Context): fc.Arbitrary<Input>;

@@ -21,9 +21,7 @@ interface CheckpointContext {
 export const checkpointTarget: FuzzTarget<string, CheckpointContext> = {
   name: 'checkpoint',
   reader: 'finetune resume (CheckpointStore.load, checkFinetuneState, ValueFunction.setState, optimizer restore)',
-  init: async () => {
-    await initBackend();
-  },
+  init: () => initBackend(),
   async setup(root) {
     const options = finetuneProblem(20, 3);
     const seedDir = join(root, 'seed');

@@ -29,9 +29,7 @@ interface ValueNetInput {
 export const valueNetTarget: FuzzTarget<ValueNetInput, ValueNetContext> = {
   name: 'value-net',
   reader: 'GlobalValueNet.load (readValueNet: metadata.json, model.json, weights.bin)',
-  init: async () => {
-    await initBackend();
-  },
+  init: () => initBackend(),
   async setup(root) {
     const problem = finetuneProblem(20, 3);
     const layout = problem.params.layout;

@@ -25,9 +25,7 @@ const withGlobal = (layout: ParamLayout) =>
 export const valueStateTarget: FuzzTarget<{ kind: number; state: unknown }, ValueStateContext> = {
   name: 'value-state',
   reader: 'ValueFunction.setState (GP, GP + slopes, global net online)',
-  init: async () => {
-    await initBackend();
-  },
+  init: () => initBackend(),
   async setup() {
     const problem = finetuneProblem(20, 3);
     const layout = problem.params.layout;
