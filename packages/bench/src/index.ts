@@ -53,6 +53,7 @@ export {
 } from './tasks/synthetic/gaussian-mixture.js';
 export { makeSyntheticSplits, DEFAULT_SPLIT_SIZES, type SplitSizes, type SyntheticSplits } from './tasks/synthetic/synthetic-splits.js';
 export { pretrainCrossEntropy, type PretrainOptions } from './tasks/synthetic/pretrain.js';
+export { pretrainStart, type PretrainedStart } from './tasks/synthetic/pretrain-start.js';
 export * from './report/index.js';
 export { PluginError, type PluginErrorKind } from './plugins/plugin-error.js';
 export { discoverPlugins, explicitPlugin, PLUGINS_ENV_VAR, type PluginDiscoveryOptions, type PluginFailure } from './plugins/discover-plugins.js';

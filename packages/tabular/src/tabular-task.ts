@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, combineViews, evaluateMetric, filmAdapters, headParams, type Split } from '@metricopt/core';
+import { InvalidArgumentError, type Split } from '@metricopt/core';
 import { mlpBackbone, withHead } from '@metricopt/core/backbones';
 import {
-  ResultsBuilder, chooseFilmLayers, pretrainCrossEntropy, runMethods, type BenchConfig, type BenchReporter, type BenchResult, type BenchTask,
+  ResultsBuilder, pretrainStart, runMethods, type BenchConfig, type BenchReporter, type BenchResult, type BenchTask,
 } from '@metricopt/bench';
 import { loadBreastCancer, loadTabularCsv, type TabularData } from './tabular-data.js';
 import { TABULAR_DEFAULT_METHODS, TABULAR_METHOD_NAMES, tabularMethods } from './tabular-methods.js';
@@ -75,19 +75,10 @@ export async function runTabular(config: BenchConfig, reporter: BenchReporter): 
     const backbone = mlpBackbone({ inputDim: data.train.dim, hidden: settings.hidden, seed });
     const model = withHead(backbone.model, { units: 2, seed });
     try {
-      reporter.begin(`seed ${seed} pretrain`, settings.pretrainEpochs, 'epochs');
-      const pretrainLoss = await pretrainCrossEntropy(model, data.train, {
-        epochs: settings.pretrainEpochs,
-        batchSize: 64,
-        learningRate: settings.pretrainLearningRate,
-        seed,
-        onEpoch: (epoch, loss) => reporter.progress(epoch, `loss ${loss.toFixed(4)}`),
-      });
-      const film = chooseFilmLayers(settings.film, backbone.filmPoints);
-      const head = headParams(model);
-      const params = film.length ? combineViews(head, filmAdapters(model, { layers: film })) : head;
-      const before = await evaluateMetric(model, metric, splits.test);
-      reporter.end(`CE ${pretrainLoss.toFixed(4)}, test ${metric.name} ${before.toFixed(4)}, φ: ${params.size} values`);
+      const { params, before } = await pretrainStart({
+        seed, model, filmPoints: backbone.filmPoints, film: settings.film, train: data.train,
+        epochs: settings.pretrainEpochs, learningRate: settings.pretrainLearningRate, metric, test: splits.test,
+      }, reporter);
       await runMethods({
         seed,
         model,

@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { Rng, finetune, type FinetuneMode } from '@metricopt/core';
+import { Rng, type FinetuneMode } from '@metricopt/core';
 import { classificationMetric } from '@metricopt/classification';
 import type { BenchReporter } from '../../reporter.js';
+import { finetuneTrajectoryRun } from '../../trajectory-finetune.js';
 import type { TrajectoryRunPlan, TrajectorySink, TrajectorySource } from '../../trajectory-sources.js';
 import { prepareImageProblem, type ImageProblemSettings } from './image-problem.js';
 
@@ -64,22 +64,12 @@ async function collectClassification(run: TrajectoryRunPlan, sink: TrajectorySin
   const s = run.settings as unknown as ClassificationTrajectorySettings;
   const metric = classificationMetric('balanced-error');
   const problem = await prepareImageProblem({ ...s.problem, withTest: false }, reporter);
-  const optimizer = tf.train.adam(s.learningRate);
   try {
     await sink.start({ dataset: problem.dataset, backbone: problem.backbone, layout: problem.params.layout });
-    reporter.begin(`classification ${run.name} (${s.mode}, σ ${s.sigma})`, s.steps);
-    const result = await finetune({
-      model: problem.model, params: problem.params, metric, mode: s.mode, sigma: s.sigma, steps: s.steps, seed: s.seed,
-      observeEvery: s.observeEvery, batchSize: 128, optimizer, data: { train: problem.train, metric: problem.metric },
-      onRound: (info) => {
-        sink.round(info.observation);
-        reporter.progress(Math.min(s.steps, info.round * s.observeEvery), `metric ${info.centreMetric.toFixed(4)}`);
-      },
-    });
-    reporter.end(`best metric-split ${metric.name} ${result.best?.metric.toFixed(4) ?? '—'}`);
-    return { best: result.best, metricCalls: result.metricCalls, seconds: result.timings.totalSeconds };
+    return await finetuneTrajectoryRun(`classification ${run.name}`, s, {
+      model: problem.model, params: problem.params, metric, data: { train: problem.train, metric: problem.metric },
+    }, sink, reporter);
   } finally {
-    optimizer.dispose();
     problem.dispose();
   }
 }

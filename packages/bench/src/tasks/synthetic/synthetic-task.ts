@@ -1,9 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  combineViews,
-  evaluateMetric,
-  filmAdapters,
-  headParams,
   inverseFrequencyWeights,
   weightedCrossEntropy,
   type Metric,
@@ -18,9 +14,11 @@ import { runMethods, type BenchMethod } from '../../method-runner.js';
 import { METHOD_KNOB_OPTIONS, resolveMethodKnobs } from './method-knobs.js';
 import { balancedErrorMetric, worstClassErrorMetric } from '@metricopt/classification';
 import { DEFAULT_MIXTURE, makeMixture, type LabelledSamples } from './gaussian-mixture.js';
-import { pretrainCrossEntropy } from './pretrain.js';
+import { pretrainStart } from './pretrain-start.js';
 import { SYNTHETIC_DEFAULT_METHODS, SYNTHETIC_METHODS } from './synthetic-methods.js';
 import { DEFAULT_SPLIT_SIZES, makeSyntheticSplits } from './synthetic-splits.js';
+
+export { chooseFilmLayers } from './pretrain-start.js';
 
 /** The knobs of the synthetic suite (CLI: `--imbalance 0.1`, `--hidden 64,64`, …). */
 export interface SyntheticSettings {
@@ -137,19 +135,6 @@ export function resolveSyntheticSettings(config: Pick<BenchConfig, 'dataset' | '
   return s;
 }
 
-/** The FiLM layers named by `film` ('last', 'all', 'none' or layer names) among the backbone's points. */
-export function chooseFilmLayers(film: readonly string[], points: readonly string[]): string[] {
-  if (film.length === 1 && film[0] === 'none') return [];
-  if (film.length === 1 && film[0] === 'all') return [...points];
-  if (film.length === 1 && film[0] === 'last') return points.length ? [points[points.length - 1]!] : [];
-  for (const name of film) {
-    if (!points.includes(name) && !points.includes(`${name}_film`)) {
-      throw new UsageError(`unknown FiLM layer '${name}'; the MLP's FiLM points are: ${points.join(', ')} (or last, all, none)`);
-    }
-  }
-  return [...film];
-}
-
 /**
  * The synthetic suite: an imbalanced Gaussian mixture where cross-entropy and balanced error
  * disagree. Per seed: draw the splits, pretrain an MLP with plain CE, then finetune head + FiLM
@@ -194,19 +179,10 @@ export async function runSynthetic(config: BenchConfig, reporter: BenchReporter)
     const backbone = mlpBackbone({ inputDim: settings.dim, hidden: settings.hidden, seed });
     const model = withHead(backbone.model, { units: settings.classes, seed });
     try {
-      reporter.begin(`seed ${seed} pretrain`, settings.pretrainEpochs, 'epochs');
-      const pretrainLoss = await pretrainCrossEntropy(model, splits.train, {
-        epochs: settings.pretrainEpochs,
-        batchSize: 64,
-        learningRate: settings.pretrainLearningRate,
-        seed,
-        onEpoch: (epoch, loss) => reporter.progress(epoch, `loss ${loss.toFixed(4)}`),
-      });
-      const filmNames = chooseFilmLayers(settings.film, backbone.filmPoints);
-      const head = headParams(model);
-      const params = filmNames.length ? combineViews(head, filmAdapters(model, { layers: filmNames })) : head;
-      const before = await evaluateMetric(model, metric, tensors.test);
-      reporter.end(`CE ${pretrainLoss.toFixed(4)}, test ${metric.name} ${before.toFixed(4)}, φ: ${params.size} values`);
+      const { params, before } = await pretrainStart({
+        seed, model, filmPoints: backbone.filmPoints, film: settings.film, train: splits.train,
+        epochs: settings.pretrainEpochs, learningRate: settings.pretrainLearningRate, metric, test: tensors.test,
+      }, reporter);
       const weights = inverseFrequencyWeights(splits.train.y, settings.classes);
 
       const catalog: Record<string, BenchMethod> = {};

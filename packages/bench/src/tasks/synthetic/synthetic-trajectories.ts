@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, combineViews, filmAdapters, finetune, headParams, type FinetuneMode, type Split } from '@metricopt/core';
+import { Rng, combineViews, filmAdapters, headParams, type FinetuneMode, type Split } from '@metricopt/core';
 import { mlpBackbone, withHead } from '@metricopt/core/backbones';
 import type { BenchReporter } from '../../reporter.js';
+import { finetuneTrajectoryRun } from '../../trajectory-finetune.js';
 import type { TrajectoryRunPlan, TrajectorySink, TrajectorySource } from '../../trajectory-sources.js';
 import { balancedErrorMetric } from '@metricopt/classification';
 import { DEFAULT_MIXTURE, makeMixture, type LabelledSamples } from './gaussian-mixture.js';
@@ -87,25 +88,13 @@ async function collectSynthetic(run: TrajectoryRunPlan, sink: TrajectorySink, re
   const metricSplit = toSplit(splits.metric);
   const backbone = mlpBackbone({ inputDim: mixture.spec.dim, hidden: s.hidden, seed: s.seed });
   const model = withHead(backbone.model, { units: mixture.spec.numClasses, seed: s.seed });
-  const optimizer = tf.train.adam(s.learningRate);
   try {
     await pretrainCrossEntropy(model, splits.train, { epochs: s.pretrainEpochs, batchSize: 64, learningRate: 1e-3, seed: s.seed });
     const film = s.film === 'all' ? backbone.filmPoints : [backbone.filmPoints.at(-1)!];
     const params = combineViews(headParams(model), filmAdapters(model, { layers: film }));
     await sink.start({ dataset: `mixture-${s.mixtureSeed}/imbalance-${s.imbalance}`, backbone: `mlp ${s.hidden.join('-')}, FiLM ${s.film}`, layout: params.layout });
-    reporter.begin(`synthetic ${run.name} (${s.mode}, σ ${s.sigma})`, s.steps);
-    const result = await finetune({
-      model, params, metric: balancedErrorMetric, mode: s.mode, sigma: s.sigma, steps: s.steps, seed: s.seed,
-      observeEvery: s.observeEvery, batchSize: 128, optimizer, data: { train, metric: metricSplit },
-      onRound: (info) => {
-        sink.round(info.observation);
-        reporter.progress(Math.min(s.steps, info.round * s.observeEvery), `metric ${info.centreMetric.toFixed(4)}`);
-      },
-    });
-    reporter.end(`best metric-split ${balancedErrorMetric.name} ${result.best?.metric.toFixed(4) ?? '—'}`);
-    return { best: result.best, metricCalls: result.metricCalls, seconds: result.timings.totalSeconds };
+    return await finetuneTrajectoryRun(`synthetic ${run.name}`, s, { model, params, metric: balancedErrorMetric, data: { train, metric: metricSplit } }, sink, reporter);
   } finally {
-    optimizer.dispose();
     model.dispose();
     tf.dispose([train.x, train.y, metricSplit.x, metricSplit.y]);
   }
