@@ -16,6 +16,8 @@ import {
   type PretrainResult,
 } from '@metricopt/classification';
 import type { BenchReporter } from '../../reporter.js';
+import type { LabelledSamples } from '../synthetic/gaussian-mixture.js';
+import { OwnedSplits } from '../synthetic/owned-splits.js';
 import { pretrainCrossEntropy } from '../synthetic/pretrain.js';
 
 /** A long-tailed image classification problem: which data, which backbone, how it is pretrained. */
@@ -152,12 +154,8 @@ async function mlpProblem(
   };
   const backbone = mlpBackbone({ inputDim: dim, hidden, seed: settings.splitSeed });
   const model = withHead(backbone.model, { units: ds.numClasses, seed: settings.splitSeed });
-  const owned: tf.Tensor[] = [];
-  const toSplit = (s: ReturnType<typeof rows>): Split => {
-    const split = { x: tf.tensor2d(s.x, [s.n, s.dim]), y: tf.tensor1d(s.y, 'int32') };
-    owned.push(split.x, split.y);
-    return split;
-  };
+  const owned = new OwnedSplits(model);
+  const toSplit = (s: LabelledSamples): Split => owned.split(s);
   try {
     const trainRows = rows(ds.train, splits.train);
     reporter.begin(`${ds.name} mlp ${hidden.join('-')} pretrain (split seed ${settings.splitSeed})`, settings.pretrainEpochs, 'epochs');
@@ -178,14 +176,10 @@ async function mlpProblem(
       backbone: `mlp ${hidden.join('-')} on pixels, FiLM ${last}`,
       numClasses: ds.numClasses,
       pretrainCached: false,
-      dispose: () => {
-        tf.dispose(owned);
-        model.dispose();
-      },
+      dispose: () => owned.dispose(),
     };
   } catch (err) {
-    tf.dispose(owned);
-    model.dispose();
+    owned.dispose();
     throw err;
   }
 }

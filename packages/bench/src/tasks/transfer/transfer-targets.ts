@@ -7,6 +7,7 @@ import type { BenchReporter } from '../../reporter.js';
 import { prepareImageProblem } from '../classification/image-problem.js';
 import { balancedErrorMetric } from '@metricopt/classification';
 import { DEFAULT_MIXTURE, makeMixture, type LabelledSamples } from '../synthetic/gaussian-mixture.js';
+import { OwnedSplits } from '../synthetic/owned-splits.js';
 import { pretrainCrossEntropy } from '../synthetic/pretrain.js';
 import { DEFAULT_SPLIT_SIZES, makeSyntheticSplits } from '../synthetic/synthetic-splits.js';
 
@@ -84,12 +85,8 @@ async function mixtureTarget(seed: number, reporter: BenchReporter): Promise<Tar
   const hidden = [128, 128, 128];
   const backbone = mlpBackbone({ inputDim: mixture.spec.dim, hidden, seed });
   const model = withHead(backbone.model, { units: mixture.spec.numClasses, seed });
-  const owned: tf.Tensor[] = [];
-  const toSplit = (s: LabelledSamples): Split => {
-    const split = { x: tf.tensor2d(s.x, [s.n, s.dim]), y: tf.tensor1d(s.y, 'int32') };
-    owned.push(split.x, split.y);
-    return split;
-  };
+  const owned = new OwnedSplits(model);
+  const toSplit = (s: LabelledSamples): Split => owned.split(s);
   try {
     reporter.begin(`mixture-0 mlp ${hidden.join('-')} pretrain (seed ${seed})`, 5, 'epochs');
     const loss = await pretrainCrossEntropy(model, splits.train, { epochs: 5, batchSize: 64, learningRate: 1e-3, seed, onEpoch: (e, l) => reporter.progress(e, `loss ${l.toFixed(4)}`) });
@@ -104,14 +101,10 @@ async function mixtureTarget(seed: number, reporter: BenchReporter): Promise<Tar
       test: toSplit(splits.test),
       dataset: 'Gaussian mixture 0 (imbalance 0.05)',
       backbone: `mlp ${hidden.join('-')}, FiLM on all layers`,
-      dispose: () => {
-        tf.dispose(owned);
-        model.dispose();
-      },
+      dispose: () => owned.dispose(),
     };
   } catch (err) {
-    tf.dispose(owned);
-    model.dispose();
+    owned.dispose();
     throw err;
   }
 }
