@@ -1,30 +1,10 @@
-import { Writable } from 'node:stream';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng, initBackend } from '@metricopt/core';
-import { runCli, type CliIo } from '../../program.js';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '@metricopt/core';
+import { CONFIGS, bench, tempBase } from '../paper-config.fixture.js';
 
-const CONFIGS = fileURLToPath(new URL('../../../configs/', import.meta.url));
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-let base: string;
-beforeAll(async () => {
-  await initBackend();
-  base = await mkdtemp(join(tmpdir(), 'classification-configs-'));
-});
-afterAll(async () => {
-  await rm(base, { recursive: true, force: true });
-});
+const base = tempBase('classification-configs-');
 
 /** CIFAR binary records: label byte(s), then 1024 red, 1024 green, 1024 blue bytes; the class sets the mean colour. */
 function records(count: number, classes: number, labelBytes: (c: number) => number[], seed: number): Buffer {
@@ -56,20 +36,13 @@ async function writeCifar100(dir: string, train: number, test: number): Promise<
   return root;
 }
 
-async function bench(argv: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await runCli(argv, { stdout, stderr } as CliIo, { scan: false, env: {} });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
-
 // The configs' budgets shrunk on the command line (flags override the file).
 const tiny = () => ['--seeds', '1', '--steps', '2', '--pretrain-epochs', '1', '--widths', '4,4', '--batch-size', '16', '--observe-every', '2',
-  '--cache-dir', join(base, 'cache'), '--methods', 'loss,metricopt', '--json'];
+  '--cache-dir', join(base(), 'cache'), '--methods', 'loss,metricopt', '--json'];
 
 describe('the classification configs on CIFAR binary fixtures', () => {
   it('cifar10-aucpr.json and cifar10.json run on cifar-10-batches-bin', async () => {
-    const dir = await writeCifar10(base, 40, 40);
+    const dir = await writeCifar10(base(), 40, 40);
     const r = await bench(['bench', 'classification', '--config', join(CONFIGS, 'cifar10-aucpr.json'), '--data-dir', dir, ...tiny()]);
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.code).toBe(0);
@@ -77,14 +50,14 @@ describe('the classification configs on CIFAR binary fixtures', () => {
     expect([result.dataset, result.metric]).toEqual(['cifar-10', { name: 'aucpr', higherIsBetter: true }]);
     // From the file: balanced (imbalance 1), a small ResNet, a 10% metric split; from the command line: widths 4,4.
     expect(result.settings).toMatchObject({ imbalance: 1, architecture: 'small-resnet', metricFraction: 0.1, widths: [4, 4], inputShape: [32, 32, 3], numClasses: 10 });
-    const errorRate = await bench(['bench', 'classification', '--config', join(CONFIGS, 'cifar10.json'), '--data-dir', base, ...tiny()]);
+    const errorRate = await bench(['bench', 'classification', '--config', join(CONFIGS, 'cifar10.json'), '--data-dir', base(), ...tiny()]);
     expect(errorRate.code).toBe(0);
     expect(JSON.parse(errorRate.stdout).metric.name).toBe('error-rate');
   }, 60_000);
 
   it('cifar100.json runs on cifar-100-binary (100 fine classes)', async () => {
-    await writeCifar100(base, 600, 100);
-    const r = await bench(['bench', 'classification', '--config', join(CONFIGS, 'cifar100.json'), '--data-dir', base, ...tiny()]);
+    await writeCifar100(base(), 600, 100);
+    const r = await bench(['bench', 'classification', '--config', join(CONFIGS, 'cifar100.json'), '--data-dir', base(), ...tiny()]);
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);

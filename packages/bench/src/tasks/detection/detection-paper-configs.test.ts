@@ -1,31 +1,10 @@
-import { Writable } from 'node:stream';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '@metricopt/core';
+import { describe, expect, it } from 'vitest';
 import { VOC_CLASSES, generateScenes, sceneItems, writeScenes, type CocoGroundTruth } from '@metricopt/detection';
-import { runCli, type CliIo } from '../../program.js';
+import { CONFIGS, bench, tempBase } from '../paper-config.fixture.js';
 
-const CONFIGS = fileURLToPath(new URL('../../../configs/', import.meta.url));
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-let base: string;
-beforeAll(async () => {
-  await initBackend();
-  base = await mkdtemp(join(tmpdir(), 'detection-configs-'));
-});
-afterAll(async () => {
-  await rm(base, { recursive: true, force: true });
-});
+const base = tempBase('detection-configs-');
 
 /** Generated scenes rewritten as a Pascal VOC year directory: Annotations/*.xml (1-based inclusive corners), JPEGImages/, ImageSets/Main/{trainval,test}.txt. */
 async function writeVocFixture(root: string): Promise<string> {
@@ -64,21 +43,14 @@ async function writeCoco2017Fixture(root: string): Promise<string> {
   return root;
 }
 
-async function bench(argv: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await runCli(argv, { stdout, stderr } as CliIo, { scan: false, env: {} });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
-
 // The configs' budgets, shrunk on the command line (flags override the file) to a few seconds.
 const tiny = () => ['--seeds', '1', '--steps', '2', '--image-size', '32', '--filters', '4,4,4,4', '--head-filters', '4', '--pretrain-steps', '2',
-  '--pretrain-batch-size', '8', '--batch-size', '8', '--observe-every', '2', '--cache-dir', join(base, 'cache'), '--methods', 'loss,es', '--json'];
+  '--pretrain-batch-size', '8', '--batch-size', '8', '--observe-every', '2', '--cache-dir', join(base(), 'cache'), '--methods', 'loss,es', '--json'];
 
 describe('the detection configs on fixtures in the real layouts', () => {
   it('voc.json runs on a VOC year directory (trainval → train + pool, test)', async () => {
-    const root = await writeVocFixture(join(base, 'VOCdevkit', 'VOC2007'));
-    const r = await bench(['bench', 'detection', '--config', join(CONFIGS, 'voc.json'), '--data-dir', join(base, 'VOCdevkit'), ...tiny()]);
+    const root = await writeVocFixture(join(base(), 'VOCdevkit', 'VOC2007'));
+    const r = await bench(['bench', 'detection', '--config', join(CONFIGS, 'voc.json'), '--data-dir', join(base(), 'VOCdevkit'), ...tiny()]);
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
@@ -90,7 +62,7 @@ describe('the detection configs on fixtures in the real layouts', () => {
   }, 60_000);
 
   it('coco.json runs on COCO 2017 files, reading only the first --max-images by id', async () => {
-    const root = await writeCoco2017Fixture(join(base, 'coco'));
+    const root = await writeCoco2017Fixture(join(base(), 'coco'));
     const r = await bench(['bench', 'detection', '--config', join(CONFIGS, 'coco.json'), '--data-dir', root, ...tiny(), '--max-images', '15']);
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.code).toBe(0);

@@ -1,33 +1,13 @@
-import { Writable } from 'node:stream';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '@metricopt/core';
-import { runCli, type CliIo } from '../../program.js';
+import { describe, expect, it } from 'vitest';
+import { CONFIGS, bench, tempBase } from '../paper-config.fixture.js';
 
-const CONFIGS = fileURLToPath(new URL('../../../configs/', import.meta.url));
 const CLASSES = 24;
 const PER_CLASS = 4;
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-let base: string;
-beforeAll(async () => {
-  await initBackend();
-  base = await mkdtemp(join(tmpdir(), 'retrieval-configs-'));
-});
-afterAll(async () => {
-  await rm(base, { recursive: true, force: true });
-});
+const base = tempBase('retrieval-configs-');
 
 /** A 20×20 RGB image whose colour depends on the class and the sample. */
 async function image(path: string, c: number, k: number): Promise<void> {
@@ -75,16 +55,9 @@ async function writeCars(dir: string): Promise<string> {
   return dir;
 }
 
-async function bench(argv: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await runCli(argv, { stdout, stderr } as CliIo, { scan: false, env: {} });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
-
 // The configs' budgets shrunk on the command line (flags override the file).
 const tiny = () => ['--seeds', '1', '--steps', '2', '--image-size', '16', '--widths', '4,4', '--dim', '8', '--pretrain-steps', '2', '--pretrain-classes', '4',
-  '--samples-per-class', '2', '--batch-size', '8', '--groupings', '1', '--observe-every', '2', '--cache-dir', join(base, 'cache'), '--methods', 'loss,metricopt', '--json'];
+  '--samples-per-class', '2', '--batch-size', '8', '--groupings', '1', '--observe-every', '2', '--cache-dir', join(base(), 'cache'), '--methods', 'loss,metricopt', '--json'];
 
 describe('the retrieval configs on fixtures in the real layouts', () => {
   it.each([
@@ -92,7 +65,7 @@ describe('the retrieval configs on fixtures in the real layouts', () => {
     ['sop.json', 'sop', writeSop],
     ['cars.json', 'cars', writeCars],
   ])('%s runs on its dataset layout, Recall@1 on the unseen test classes', async (config, dataset, write) => {
-    const dir = await write(join(base, dataset));
+    const dir = await write(join(base(), dataset));
     const r = await bench(['bench', 'retrieval', '--config', join(CONFIGS, config), '--data-dir', dir, ...tiny(), ...(dataset === 'sop' ? ['--max-classes', String(CLASSES)] : [])]);
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.code).toBe(0);

@@ -1,0 +1,40 @@
+import { Writable } from 'node:stream';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { initBackend } from '@metricopt/core';
+import { runCli, type CliIo } from '../program.js';
+
+/** The paper configs shipped with the bench (packages/bench/configs/). */
+export const CONFIGS = fileURLToPath(new URL('../../configs/', import.meta.url));
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+/** Runs the CLI in-process (no plugin scan, empty env): `await bench(['bench', 'classification', '--json'])`. */
+export async function bench(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await runCli(argv, { stdout, stderr } as CliIo, { scan: false, env: {} });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** Inits the backend and makes a fresh temporary directory before the file's tests, removed after them: `const base = tempBase('x-'); … base()`. */
+export function tempBase(prefix: string): () => string {
+  let base: string | undefined;
+  beforeAll(async () => {
+    await initBackend();
+    base = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    if (base !== undefined) await rm(base, { recursive: true, force: true });
+  });
+  return () => base!;
+}
