@@ -1,19 +1,13 @@
-import { Rng, type FinetuneMode } from '@metricopt/core';
+import { Rng } from '@metricopt/core';
 import { classificationMetric } from '@metricopt/classification';
 import type { BenchReporter } from '../../reporter.js';
-import { finetuneTrajectoryRun } from '../../trajectory-finetune.js';
+import { finetuneTrajectoryRun, type TrajectoryRunKnobs } from '../../trajectory-finetune.js';
 import type { TrajectoryRunPlan, TrajectorySink, TrajectorySource } from '../../trajectory-sources.js';
 import { prepareImageProblem, type ImageProblemSettings } from './image-problem.js';
 
 /** One classification source run: a split of the dataset (data subset), a backbone, a mode and its knobs. */
-export interface ClassificationTrajectorySettings {
+export interface ClassificationTrajectorySettings extends TrajectoryRunKnobs {
   problem: Omit<ImageProblemSettings, 'withTest'>;
-  mode: FinetuneMode;
-  sigma: number;
-  learningRate: number;
-  seed: number;
-  steps: number;
-  observeEvery: number;
 }
 
 const CHOICES = Object.freeze({

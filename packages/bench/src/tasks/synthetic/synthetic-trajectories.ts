@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, combineViews, filmAdapters, headParams, type FinetuneMode, type Split } from '@metricopt/core';
+import { Rng, combineViews, filmAdapters, headParams, type Split } from '@metricopt/core';
 import { mlpBackbone, withHead } from '@metricopt/core/backbones';
 import type { BenchReporter } from '../../reporter.js';
-import { finetuneTrajectoryRun } from '../../trajectory-finetune.js';
+import { finetuneTrajectoryRun, type TrajectoryRunKnobs } from '../../trajectory-finetune.js';
 import type { TrajectoryRunPlan, TrajectorySink, TrajectorySource } from '../../trajectory-sources.js';
 import { balancedErrorMetric } from '@metricopt/classification';
 import { DEFAULT_MIXTURE, makeMixture, type LabelledSamples } from './gaussian-mixture.js';
@@ -10,19 +10,13 @@ import { pretrainCrossEntropy } from './pretrain.js';
 import { DEFAULT_SPLIT_SIZES, makeSyntheticSplits } from './synthetic-splits.js';
 
 /** One synthetic source run: a mixture ("dataset"), a data subset, an MLP, a mode and its knobs. */
-export interface SyntheticTrajectorySettings {
+export interface SyntheticTrajectorySettings extends TrajectoryRunKnobs {
   mixtureSeed: number;
   imbalance: number;
   head: number;
   hidden: number[];
   /** FiLM on the last hidden layer or on all of them. */
   film: 'last' | 'all';
-  mode: FinetuneMode;
-  sigma: number;
-  learningRate: number;
-  seed: number;
-  steps: number;
-  observeEvery: number;
   pretrainEpochs: number;
 }
 
