@@ -1,5 +1,7 @@
+import { assembleModule, uleb, F32, I32, V128, type ValueType } from '@metricopt/core/wasm';
+
 /**
- * The bytes of a tiny WebAssembly module (SIMD, no dependencies) with two functions on the
+ * The bytes of a tiny WebAssembly module (SIMD, no dependencies) with three functions on the
  * imported memory `env.memory` (pointers in bytes, float32 data):
  *
  *   block(a, b, out, rows, cols, depth, ldb, ldc)
@@ -12,38 +14,21 @@
  *   firstAboveEach(row, thresholds, from, end) → the first i in [from, end) with row[i] > thresholds[i],
  *     or end (the same, each position against its own threshold).
  *
- * Written out by hand because the project has no WebAssembly toolchain.
+ * The instructions are written out by hand because the project has no WebAssembly toolchain;
+ * core's assembler lays out the module around them.
  */
 export function similarityKernelBytes(): Uint8Array {
-  const blockBody = kernelBody();
-  const scanBody = firstAboveBody(false);
-  const scanEachBody = firstAboveBody(true);
-  const typeSection = section(1, [
-    3,
-    0x60, 8, ...Array<number>(8).fill(I32), 0,
-    0x60, 4, I32, I32, I32, F32, 1, I32,
-    0x60, 4, I32, I32, I32, I32, 1, I32,
-  ]);
-  const importSection = section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1]);
-  const functionSection = section(3, [3, 0, 1, 2]);
-  const exportSection = section(7, [3, ...name('block'), 0x00, 0, ...name('firstAbove'), 0x00, 1, ...name('firstAboveEach'), 0x00, 2]);
-  const codeSection = section(10, [
-    3,
-    ...uleb(blockBody.length), ...blockBody,
-    ...uleb(scanBody.length), ...scanBody,
-    ...uleb(scanEachBody.length), ...scanEachBody,
-  ]);
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...typeSection, ...importSection, ...functionSection, ...exportSection, ...codeSection,
+  const blockLocals = [...Array<ValueType>(8).fill(I32), ...Array<ValueType>(14).fill(V128)];
+  const scanLocals: ValueType[] = [I32, I32, V128]; // at, limit, splat
+  return assembleModule([
+    { name: 'block', params: Array<ValueType>(8).fill(I32), locals: blockLocals, body: kernelBody() },
+    { name: 'firstAbove', params: [I32, I32, I32, F32], results: [I32], locals: scanLocals, body: firstAboveBody(false) },
+    { name: 'firstAboveEach', params: [I32, I32, I32, I32], results: [I32], locals: scanLocals, body: firstAboveBody(true) },
   ]);
 }
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-// Parameters, then locals, by index.
+// Parameters, then locals, by index. Bodies below leave out the locals header and the final
+// `end`: assembleModule writes both.
 const [A, B, OUT, ROWS, COLS, DEPTH, LDB, LDC] = [0, 1, 2, 3, 4, 5, 6, 7];
 const [I, J, K, PA, PB, PO, ROW_BYTES, LDB_BYTES] = [8, 9, 10, 11, 12, 13, 14, 15];
 const ACC = 16; // 8 v128 accumulators: acc[r·2 + c] for row r < 4, column group c < 2
@@ -106,8 +91,8 @@ function firstAboveBody(each: boolean): number[] {
   emit(op.if, 0x40, get(AT), op.return, op.end);
   emit(get(AT), op.i32Const, 1, op.i32Add, op.set, AT, op.br, 0);
   emit(op.end, op.end);
-  emit(get(END), op.end);
-  return [2, 2, I32, 1, V128, ...code];
+  emit(get(END));
+  return code;
 }
 
 function kernelBody(): number[] {
@@ -160,28 +145,5 @@ function kernelBody(): number[] {
   emit(op.end);
   emit(get(I), op.i32Const, 4, op.i32Add, op.tee, I, get(ROWS), op.i32LtU, op.brIf, 0);
   emit(op.end);
-  emit(op.end); // function
-  const locals = [2, 8, I32, 14, V128]; // 8 i32 locals, then 14 v128 locals
-  return [...locals, ...code];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...uleb(bytes.length), ...bytes];
-}
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
+  return code;
 }

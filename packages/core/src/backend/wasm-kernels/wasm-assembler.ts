@@ -59,7 +59,16 @@ export interface WasmFunction {
   body: Code;
 }
 
-/** The bytes of a module exporting `functions`, which all work on the imported `env.memory`. */
+/**
+ * The bytes of a module exporting `functions`, which all work on the imported `env.memory`. Each
+ * body leaves out its locals header and final `end`: they are written here.
+ *
+ * @example
+ * // add(a, b) = a + b
+ * const bytes = assembleModule([{ name: 'add', params: [I32, I32], results: [I32], locals: [], body: [get(0), get(1), op.i32Add] }]);
+ * const memory = new WebAssembly.Memory({ initial: 1 });
+ * const { add } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+ */
 export function assembleModule(functions: readonly WasmFunction[]): Uint8Array {
   const types = functions.map((f) => [0x60, ...vector(f.params.map((t) => [t])), ...vector((f.results ?? []).map((t) => [t]))]);
   const imports = vector([[...name('env'), ...name('memory'), 0x02, 0x00, 1]]);
