@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { buildReport } from './build-report.js';
+import { ResultsBuilder } from '../results.js';
 import { handResult } from './hand-result.fixture.js';
 
 // Rendering loads vega and sharp: seconds on a busy 2-core machine.
@@ -66,5 +67,83 @@ describe('buildReport', () => {
       expect(html).toContain(`id="${id}"`);
       expect(html).toContain(`href="#${id}"`);
     }
+  });
+});
+
+describe('buildReport with targets', () => {
+  // Two targets, lower is better; gains are paired within a target:
+  //   mlp  loss 0.40, 0.42 (0.4100 ± 0.0141)  metricopt 0.38, 0.39 (0.3850 ± 0.0071)  gains 0.02, 0.03 → +0.0250 ± 0.0050
+  //   cnn  loss 0.20, 0.24 (0.2200 ± 0.0283)  metricopt 0.19, 0.21 (0.2000 ± 0.0141)  gains 0.01, 0.03 → +0.0200 ± 0.0100
+  // Pooled, loss would read 0.3150: it must appear nowhere.
+  const twoTargets = () => {
+    const b = new ResultsBuilder({ task: 'transfer', dataset: 'fashion', metric: { name: 'error', higherIsBetter: false }, settings: { steps: 10 } });
+    const run = (target: string, seed: number, before: number, after: number, curve: boolean) => ({
+      target,
+      seed,
+      before,
+      after,
+      steps: 10,
+      metricCalls: 5,
+      wallSeconds: 1,
+      ...(curve ? { curve: [{ step: 0, metric: before }, { step: 10, metric: after }] } : {}),
+    });
+    for (const [target, before, loss, mo] of [['mlp', 0.5, [0.4, 0.42], [0.38, 0.39]], ['cnn', 0.3, [0.2, 0.24], [0.19, 0.21]]] as const) {
+      for (const [i, seed] of [1, 2].entries()) {
+        b.addRun('loss', run(target, seed, before, loss[i]!, true));
+        b.addRun('metricopt', run(target, seed, before, mo[i]!, false));
+      }
+    }
+    return b.build();
+  };
+  const section = (html: string, id: string) => {
+    const start = html.indexOf(`<section class="target" id="${id}">`);
+    expect(start).toBeGreaterThanOrEqual(0);
+    return html.slice(start, html.indexOf('</section>', start));
+  };
+
+  it('gives each target its own section with only its own runs, and never pools them', async () => {
+    const { html, charts } = await buildReport(twoTargets(), { generatedAt: at });
+    expect(html.match(/<section class="target"/g)).toHaveLength(2);
+    expect(html).toContain('href="#target-transfer-mlp"');
+    expect(html).toContain('href="#target-transfer-cnn"');
+    const mlp = section(html, 'target-transfer-mlp');
+    const cnn = section(html, 'target-transfer-cnn');
+    expect(mlp).toContain('Target: mlp');
+    expect(mlp).toContain('0.4100 ± 0.0141');
+    expect(mlp).toContain('0.3850 ± 0.0071');
+    expect(mlp).toContain('+0.0250 ± 0.0050');
+    expect(mlp).toContain('<td class="num">0.5000</td>');
+    expect(mlp).not.toContain('0.2200');
+    expect(mlp).not.toContain('0.3000');
+    expect(cnn).toContain('Target: cnn');
+    expect(cnn).toContain('0.2200 ± 0.0283');
+    expect(cnn).toContain('0.2000 ± 0.0141');
+    expect(cnn).toContain('+0.0200 ± 0.0100');
+    expect(cnn).not.toContain('0.4100');
+    expect(cnn).not.toContain('0.5000');
+    expect(html).not.toContain('0.3150');
+
+    expect(charts.map((c) => c.file)).toEqual([
+      'transfer-mlp-curves.png',
+      'transfer-mlp-final.png',
+      'transfer-mlp-gains.png',
+      'transfer-cnn-curves.png',
+      'transfer-cnn-final.png',
+      'transfer-cnn-gains.png',
+    ]);
+    expect(charts.map((c) => c.target)).toEqual(['mlp', 'mlp', 'mlp', 'cnn', 'cnn', 'cnn']);
+    for (const c of charts) expect((c.target === 'mlp' ? mlp : cnn)).toContain(c.svg);
+    expect(charts[1]!.svg).toContain('target: mlp');
+    expect(html.match(/<h3>Settings<\/h3>/g)).toHaveLength(1);
+  });
+
+  it('leaves a single-target result exactly as a result without targets', async () => {
+    const plain = handResult({ curves: false });
+    const single = { ...plain, methods: Object.fromEntries(Object.entries(plain.methods).map(([m, r]) => [m, { ...r, runs: r.runs.map((run) => ({ ...run, target: 'only' })) }])) };
+    const a = await buildReport(plain, { generatedAt: at });
+    const b = await buildReport(single, { generatedAt: at });
+    expect(b.html).toBe(a.html);
+    expect(a.html).not.toContain('class="target"');
+    expect(b.charts.map((c) => c.file)).toEqual(a.charts.map((c) => c.file));
   });
 });

@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { meanStd, type BenchResult, type RunRecord } from '../results.js';
+import { resultForTarget, resultTargets } from '../results-targets.js';
 import { curveChartSpec, finalChartSpec, gainChartSpec } from './chart-specs.js';
 import { readCurve } from './curve.js';
 import { REPORT_CSS, escapeHtml, fmt, htmlTable } from './html.js';
@@ -8,9 +9,14 @@ import { renderChartSvg } from './render-chart.js';
 
 export type ReportChartName = 'curves' | 'final' | 'gains';
 
-/** One rendered chart of a report; `file` is its PNG name under `charts/` (`<task>-<name>.png`). */
+/**
+ * One rendered chart of a report; `file` is its PNG name under `charts/` (`<task>-<name>.png`,
+ * or `<task>-<target>-<name>.png` for a bench whose runs name several targets).
+ */
 export interface ReportChart {
   task: string;
+  /** The target the chart shows, when the bench has several (charts never pool targets). */
+  target?: string;
   name: ReportChartName;
   file: string;
   spec: TopLevelSpec;
@@ -36,7 +42,8 @@ export interface BuiltReport {
 /**
  * A self-contained HTML report of one bench or several (the demo): per task, the results table,
  * the paired comparison, metric-vs-step curves, final bars with error bars, paired gains, the
- * settings and the backend. Charts are Vega-Lite rendered to inline SVG; no script, no external
+ * settings and the backend. A bench whose runs name several targets (`run.target`) gets these
+ * per target, in one subsection each: runs of different targets are never pooled. Charts are Vega-Lite rendered to inline SVG; no script, no external
  * URL, so the page reads offline.
  *
  * ```ts
@@ -54,18 +61,24 @@ export async function buildReport(results: BenchResult | readonly BenchResult[],
   const keys = list.map((r) => uniqueKey(r.task, usedKeys));
   for (const [i, result] of list.entries()) {
     const key = keys[i]!;
-    const specs: [ReportChartName, TopLevelSpec | null][] = [
-      ['curves', curveChartSpec(result)],
-      ['final', finalChartSpec(result)],
-      ['gains', gainChartSpec(result, baseline)],
-    ];
-    const own: ReportChart[] = [];
-    for (const [name, spec] of specs) {
-      if (spec === null) continue;
-      own.push({ task: result.task, name, file: `${key}-${name}.png`, spec, svg: await renderChartSvg(spec) });
+    const targets = resultTargets(result);
+    if (targets.length < 2) {
+      const own = await renderCharts(result, key, baseline);
+      charts.push(...own);
+      sections.push(taskSection(result, key, own, baseline, options.backend));
+      continue;
     }
-    charts.push(...own);
-    sections.push(taskSection(result, key, own, baseline, options.backend));
+    // Runs on different targets are different problems: each gets its own tables and charts.
+    const usedTargetKeys = new Set<string>();
+    const parts: TargetPart[] = [];
+    for (const target of targets) {
+      const part = resultForTarget(result, target);
+      const partKey = `${key}-${uniqueKey(target, usedTargetKeys)}`;
+      const own = await renderCharts(part, partKey, baseline, target);
+      charts.push(...own);
+      parts.push({ target, key: partKey, result: part, charts: own });
+    }
+    sections.push(targetsSection(result, key, parts, baseline, options.backend));
   }
   const title = options.title ?? 'MetricOpt bench report';
   const toc =
@@ -102,33 +115,104 @@ function uniqueKey(task: string, used: Set<string>): string {
   return key;
 }
 
-function taskSection(result: BenchResult, key: string, charts: ReportChart[], baseline: string, backendOption?: string): string {
+/** The charts of one result (or one target's part of it), named `<fileKey>-<chart>.png`. */
+async function renderCharts(result: BenchResult, fileKey: string, baseline: string, target?: string): Promise<ReportChart[]> {
+  const specs: [ReportChartName, TopLevelSpec | null][] = [
+    ['curves', curveChartSpec(result)],
+    ['final', finalChartSpec(result)],
+    ['gains', gainChartSpec(result, baseline)],
+  ];
+  const own: ReportChart[] = [];
+  for (const [name, raw] of specs) {
+    if (raw === null) continue;
+    const spec = target === undefined ? raw : subtitledWithTarget(raw, target);
+    own.push({ task: result.task, ...(target === undefined ? {} : { target }), name, file: `${fileKey}-${name}.png`, spec, svg: await renderChartSvg(spec) });
+  }
+  return own;
+}
+
+/** The spec with `target: <name>` first in its subtitle, so a chart's PNG says which target it shows on its own. */
+function subtitledWithTarget(spec: TopLevelSpec, target: string): TopLevelSpec {
+  const title = spec.title;
+  if (title === undefined || typeof title === 'string' || Array.isArray(title)) return spec;
+  const subtitle = title.subtitle === undefined ? [] : typeof title.subtitle === 'string' ? [title.subtitle] : [...title.subtitle];
+  return { ...spec, title: { ...title, subtitle: [`target: ${target}`, ...subtitle] } } as TopLevelSpec;
+}
+
+interface TargetPart {
+  target: string;
+  key: string;
+  result: BenchResult;
+  charts: ReportChart[];
+}
+
+function backendOf(result: BenchResult, backendOption?: string): string {
+  return typeof result.backend === 'string' ? result.backend : (backendOption ?? 'not recorded');
+}
+
+function taskHeading(result: BenchResult): string {
+  const direction = result.metric.higherIsBetter ? 'higher is better' : 'lower is better';
+  return `<h2>${escapeHtml(result.task)} / ${escapeHtml(result.dataset)} — ${escapeHtml(result.metric.name)} (${direction})</h2>`;
+}
+
+/** Seeds and methods of a result (or a target's part of it), for the line under a heading. */
+function seedsAndMethods(result: BenchResult): string {
   const methods = Object.keys(result.methods);
   const seeds = [...new Set(methods.flatMap((m) => result.methods[m]!.runs.map((r) => r.seed)))].sort((a, b) => a - b);
-  const direction = result.metric.higherIsBetter ? 'higher is better' : 'lower is better';
-  const backend = typeof result.backend === 'string' ? result.backend : (backendOption ?? 'not recorded');
+  return `${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${escapeHtml(seeds.join(', '))}) · methods: ${escapeHtml(methods.join(', '))}`;
+}
+
+function taskSection(result: BenchResult, key: string, charts: ReportChart[], baseline: string, backendOption?: string): string {
+  const backend = backendOf(result, backendOption);
+  return `<section id="task-${escapeHtml(key)}">
+${taskHeading(result)}
+<p class="meta">${seedsAndMethods(result)} · backend: ${escapeHtml(backend)}</p>
+${resultBody(result, key, charts, baseline, 'h3')}
+<h3>Settings</h3>
+${settingsTable(result, backend)}
+</section>`;
+}
+
+/** A bench whose runs name several targets: one subsection per target (results, paired comparison, charts), the settings once. */
+function targetsSection(result: BenchResult, key: string, parts: TargetPart[], baseline: string, backendOption?: string): string {
+  const backend = backendOf(result, backendOption);
+  const links = parts.map((p) => `<a href="#target-${escapeHtml(p.key)}">${escapeHtml(p.target)}</a>`).join(' · ');
+  const subsections = parts.map(
+    (p) => `<section class="target" id="target-${escapeHtml(p.key)}">
+<h3>Target: ${escapeHtml(p.target)}</h3>
+<p class="meta">${seedsAndMethods(p.result)}</p>
+${resultBody(p.result, p.key, p.charts, baseline, 'h4')}
+</section>`,
+  );
+  return `<section id="task-${escapeHtml(key)}">
+${taskHeading(result)}
+<p class="meta">${seedsAndMethods(result)} · backend: ${escapeHtml(backend)}</p>
+<p class="meta">Targets (each its own problem; never pooled): ${links}</p>
+${subsections.join('\n')}
+<h3>Settings</h3>
+${settingsTable(result, backend)}
+</section>`;
+}
+
+/** Results table, every run, paired comparison and charts of one result, under `level` headings. */
+function resultBody(result: BenchResult, key: string, charts: ReportChart[], baseline: string, level: 'h3' | 'h4'): string {
+  const methods = Object.keys(result.methods);
   const chart = (name: ReportChartName) => charts.find((c) => c.name === name);
   const figure = (c: ReportChart | undefined) => (c === undefined ? '' : `<figure id="${escapeHtml(`${key}-${c.name}`)}">${c.svg}</figure>`);
   const curves = chart('curves');
   const hasCurves = methods.some((m) => result.methods[m]!.runs.some((r) => readCurve(r) !== null));
-  return `<section id="task-${escapeHtml(key)}">
-<h2>${escapeHtml(result.task)} / ${escapeHtml(result.dataset)} — ${escapeHtml(result.metric.name)} (${direction})</h2>
-<p class="meta">${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${escapeHtml(seeds.join(', '))}) · methods: ${escapeHtml(methods.join(', '))} · backend: ${escapeHtml(backend)}</p>
-<h3>Results</h3>
+  return `<${level}>Results</${level}>
 ${resultsTable(result)}
 ${runsDetails(result)}
-<h3>Paired comparison vs ${escapeHtml(baseline)}</h3>
+<${level}>Paired comparison vs ${escapeHtml(baseline)}</${level}>
 ${pairedTable(result, baseline)}
-<h3>Charts</h3>
+<${level}>Charts</${level}>
 <div class="charts">
 ${figure(curves)}
 ${hasCurves ? '' : '<p class="note">No metric-vs-step curves: these runs were recorded without per-round history.</p>'}
 ${figure(chart('final'))}
 ${figure(chart('gains'))}
-</div>
-<h3>Settings</h3>
-${settingsTable(result, backend)}
-</section>`;
+</div>`;
 }
 
 function meanOf(runs: readonly RunRecord[], field: string): number | null {

@@ -23,6 +23,8 @@ body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 2rem au
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
 h2 { font-size: 1.3rem; margin-top: 2.5rem; border-bottom: 2px solid #ddd; padding-bottom: 0.3rem; }
 h3 { font-size: 1.05rem; margin-top: 1.6rem; }
+h4 { font-size: 0.98rem; margin-top: 1.2rem; }
+section.target { border-left: 3px solid #e3e3e3; padding-left: 1rem; margin-top: 1.5rem; }
 .meta { color: #555; font-size: 0.92rem; margin-top: 0; }
 table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.9rem; }
 th, td { padding: 0.28rem 0.7rem; border-bottom: 1px solid #e3e3e3; text-align: left; vertical-align: top; }
