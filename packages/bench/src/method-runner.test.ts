@@ -6,6 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runMethods, type BenchMethod } from './method-runner.js';
 import { silentReporter } from './reporter.js';
 import { ResultsBuilder } from './results.js';
+import { RunJournal, withRunJournal } from './run-journal.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -67,6 +71,35 @@ describe('runMethods', () => {
     expect(Object.keys(result.methods)).toEqual(['loss', 'es', 'metricopt', 'again', 'weighted']);
     expect(result.methods.metricopt!.runs[0]!.tauMean).not.toBeNull();
     tf.dispose([train, metric, twin, test].flatMap((s) => [s.x, s.y]));
+    model.dispose();
+  });
+
+  it('journals a run per (method, seed, target): a second target is run, not taken from the first', async () => {
+    const model = withHead(mlpBackbone({ inputDim: 4, hidden: [3], seed: 2 }).model, { units: 3, seed: 2 });
+    const params = headParams(model);
+    const [train, metric, test] = [blobs(1, 60), blobs(2, 30), blobs(4, 30)];
+    const out = await mkdtemp(join(tmpdir(), 'runner-journal-'));
+    const run = async (target: string, builder: ResultsBuilder) => {
+      const journal = await RunJournal.open(out, { task: 't' });
+      try {
+        return await withRunJournal(journal, () => runMethods({
+          seed: 1, model, params, metric: errorRate, methods: ['loss'], catalog,
+          data: { train, metric }, evaluation: { test }, steps: 4, finetune: { observeEvery: 2 },
+          extra: { target }, builder, reporter: silentReporter,
+        }));
+      } finally {
+        await journal.close();
+      }
+    };
+    const builder = new ResultsBuilder({ task: 't', dataset: 'd', metric: { name: 'error-rate', higherIsBetter: false } });
+    const [a] = await run('a', builder);
+    const [b] = await run('b', builder);
+    expect(a!.target).toBe('a');
+    expect(b!.target).toBe('b');
+    // Again on target a: kept from the journal, equal to the first run.
+    const [again] = await run('a', new ResultsBuilder({ task: 't', dataset: 'd', metric: { name: 'error-rate', higherIsBetter: false } }));
+    expect(again).toEqual(a);
+    tf.dispose([train, metric, test].flatMap((s) => [s.x, s.y]));
     model.dispose();
   });
 

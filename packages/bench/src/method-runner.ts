@@ -92,7 +92,10 @@ export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]
   try {
     for (const name of options.methods) {
       const method = catalog[name]!;
-      const kept = await currentRunJournal()?.get(name, seed);
+      // A bench over several targets (transfer) runs each (method, seed) once per target: the journal keys on all three.
+      const target = options.extra?.target;
+      const journalKey = typeof target === 'string' ? `${name}@${target}` : name;
+      const kept = await currentRunJournal()?.get(journalKey, seed);
       if (kept) {
         builder.addRun(name, kept);
         records.push(kept);
@@ -145,7 +148,7 @@ export async function runMethods(options: MethodRunOptions): Promise<RunRecord[]
         if (evaluation.metric) record.metricSplitAfter = await evaluateMetric(model, metric, evaluation.metric);
         if (evaluation.twin) record.twinAfter = await evaluateMetric(model, metric, evaluation.twin);
         builder.addRun(name, record);
-        await currentRunJournal()?.put(name, seed, record);
+        await currentRunJournal()?.put(journalKey, seed, record);
         records.push(record);
         reporter.end(`test ${metric.name} ${before.toFixed(4)} → ${after.toFixed(4)}`);
       } finally {
