@@ -1,5 +1,6 @@
 import { CLASSIFIER_ARCHITECTURES, type ClassifierArchitecture, type FilmChoice } from '@metricopt/classification';
 import { UsageError } from '../../bench-config.js';
+import { isPositiveInt, optionValues } from '../../task-option-values.js';
 import type { BenchConfig, TaskOption } from '../../registry.js';
 
 /** The knobs of the classification suite (CLI: `--imbalance 0.05`, `--per-class 2000`, …). */
@@ -76,22 +77,8 @@ export function resolveClassificationSettings(config: Pick<BenchConfig, 'steps' 
   const o = config.options;
   const s: ClassificationSettings = { ...DEFAULT_CLASSIFICATION_SETTINGS };
   if (config.steps !== undefined) s.steps = config.steps;
-  const num = (key: string, check: (v: number) => boolean, expected: string): number | undefined => {
-    const v = o[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !check(v)) throw new UsageError(`--${kebab(key)} expects ${expected}, got ${String(v)}`);
-    return v;
-  };
-  const posInt = (v: number) => Number.isInteger(v) && v >= 1;
-  const ints = (key: string, length?: number): number[] | undefined => {
-    const v = o[key];
-    if (v === undefined) return undefined;
-    const values = (v as string[]).map(Number);
-    if (values.length === 0 || (length !== undefined && values.length !== length) || !values.every(posInt)) {
-      throw new UsageError(`--${kebab(key)} expects ${length ?? 'one or more'} positive integers separated by commas, got ${String(v)}`);
-    }
-    return values;
-  };
+  const { num, ints } = optionValues(o);
+  const posInt = isPositiveInt;
   s.imbalance = num('imbalance', (v) => v > 0 && v <= 1, 'a ratio in (0, 1]') ?? s.imbalance;
   s.perClass = num('perClass', posInt, 'a positive integer') ?? s.perClass;
   s.metricFraction = num('metricFraction', (v) => v > 0 && v < 0.5, 'a fraction in (0, 0.5)') ?? s.metricFraction;
@@ -121,6 +108,3 @@ export function resolveClassificationSettings(config: Pick<BenchConfig, 'steps' 
   return s;
 }
 
-function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}

@@ -1,5 +1,6 @@
 import type { SceneItemSource } from '@metricopt/detection';
 import { UsageError } from '../../bench-config.js';
+import { isPositiveInt, optionValues } from '../../task-option-values.js';
 import type { BenchConfig, TaskOption } from '../../registry.js';
 
 
@@ -125,13 +126,8 @@ export function resolveDetectionSettings(config: Pick<BenchConfig, 'dataset' | '
   const o = config.options;
   const s: DetectionSettings = { ...DEFAULT_DETECTION_SETTINGS, filters: [...DEFAULT_DETECTION_SETTINGS.filters], film: [...DEFAULT_DETECTION_SETTINGS.film] };
   if (config.steps !== undefined) s.steps = config.steps;
-  const num = (key: string, check: (v: number) => boolean, expected: string): number | undefined => {
-    const v = o[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !check(v)) throw new UsageError(`--${kebab(key)} expects ${expected}, got ${String(v)}`);
-    return v;
-  };
-  const posInt = (v: number) => Number.isInteger(v) && v >= 1;
+  const { num } = optionValues(o);
+  const posInt = isPositiveInt;
   const int0 = (v: number) => Number.isInteger(v) && v >= 0;
   s.trainScenes = num('trainScenes', posInt, 'a positive integer') ?? s.trainScenes;
   s.poolScenes = num('poolScenes', (v) => Number.isInteger(v) && v >= 2, 'an integer ≥ 2') ?? s.poolScenes;
@@ -179,6 +175,3 @@ export function resolveDetectionSettings(config: Pick<BenchConfig, 'dataset' | '
   return s;
 }
 
-function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}

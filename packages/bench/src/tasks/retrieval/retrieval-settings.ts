@@ -1,5 +1,6 @@
 import { EMBEDDING_ARCHITECTURES, type EmbeddingArchitecture, type EmbeddingFilm } from '@metricopt/retrieval';
 import { UsageError } from '../../bench-config.js';
+import { isPositiveInt, optionValues } from '../../task-option-values.js';
 import type { BenchConfig, TaskOption } from '../../registry.js';
 
 /** The knobs of the retrieval suite (CLI: `--pretrain-steps 300`, `--glyph-samples 16`, …). */
@@ -104,23 +105,9 @@ export function resolveRetrievalSettings(config: Pick<BenchConfig, 'steps' | 'op
   const o = config.options;
   const s: RetrievalSettings = { ...DEFAULT_RETRIEVAL_SETTINGS };
   if (config.steps !== undefined) s.steps = config.steps;
-  const num = (key: string, check: (v: number) => boolean, expected: string): number | undefined => {
-    const v = o[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !check(v)) throw new UsageError(`--${kebab(key)} expects ${expected}, got ${String(v)}`);
-    return v;
-  };
-  const posInt = (v: number) => Number.isInteger(v) && v >= 1;
+  const { num, ints } = optionValues(o);
+  const posInt = isPositiveInt;
   const fraction = (v: number) => v > 0 && v < 1;
-  const ints = (key: string, length?: number): number[] | undefined => {
-    const v = o[key];
-    if (v === undefined) return undefined;
-    const values = (v as string[]).map(Number);
-    if (values.length === 0 || (length !== undefined && values.length !== length) || !values.every(posInt)) {
-      throw new UsageError(`--${kebab(key)} expects ${length ?? 'one or more'} positive integers separated by commas, got ${String(v)}`);
-    }
-    return values;
-  };
   s.metricFraction = num('metricFraction', fraction, 'a fraction in (0, 1)') ?? s.metricFraction;
   s.testFraction = num('testFraction', fraction, 'a fraction in (0, 1)') ?? s.testFraction;
   s.testPerClass = num('testPerClass', posInt, 'a positive integer') ?? s.testPerClass;
@@ -162,6 +149,3 @@ export function resolveRetrievalSettings(config: Pick<BenchConfig, 'steps' | 'op
   return s;
 }
 
-function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}

@@ -7,6 +7,7 @@ import {
 } from '@metricopt/core';
 import { mlpBackbone, withHead } from '@metricopt/core/backbones';
 import { UsageError } from '../../bench-config.js';
+import { isPositiveInt, optionValues } from '../../task-option-values.js';
 import type { BenchConfig, BenchTask, TaskOption } from '../../registry.js';
 import type { BenchReporter } from '../../reporter.js';
 import { ResultsBuilder, type BenchResult } from '../../results.js';
@@ -104,13 +105,8 @@ export function resolveSyntheticSettings(config: Pick<BenchConfig, 'dataset' | '
     throw new UsageError(`unknown dataset '${config.dataset}' for task 'synthetic'; known: ${SYNTHETIC_DATASETS.join(', ')}`);
   }
   if (config.steps !== undefined) s.steps = config.steps;
-  const num = (key: string, check: (v: number) => boolean, expected: string): number | undefined => {
-    const v = o[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !check(v)) throw new UsageError(`--${kebab(key)} expects ${expected}, got ${String(v)}`);
-    return v;
-  };
-  const posInt = (v: number) => Number.isInteger(v) && v >= 1;
+  const { num } = optionValues(o);
+  const posInt = isPositiveInt;
   s.imbalance = num('imbalance', (v) => v > 0 && v <= 1, 'a ratio in (0, 1]') ?? s.imbalance;
   s.classes = num('classes', (v) => Number.isInteger(v) && v >= 2, 'an integer ≥ 2') ?? s.classes;
   s.dim = num('dim', posInt, 'a positive integer') ?? s.dim;
@@ -226,9 +222,6 @@ function toSplit(samples: LabelledSamples): Split {
   return { x: tf.tensor2d(samples.x, [samples.n, samples.dim]), y: tf.tensor1d(samples.y, 'int32') };
 }
 
-function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
 
 /** The registry entry (`metricopt bench synthetic`). */
 export const syntheticTask: BenchTask = {
