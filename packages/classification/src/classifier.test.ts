@@ -4,7 +4,7 @@ import { toSplit } from '@metricopt/data';
 import { describe, expect, it } from 'vitest';
 import { buildClassifier, defaultArchitecture } from './classifier.js';
 import { chooseFilm, classifierParams } from './classifier-params.js';
-import { imageFeatures } from './image-features.js';
+import { imageFeatures } from '@metricopt/data';
 
 describe('buildClassifier', () => {
   it('puts a logits head on the small CNN for gray images and the small ResNet for colour ones', () => {

@@ -28,7 +28,7 @@ export {
 export { cutModel, type ModelCut as CutModel } from '@metricopt/core';
 export { classifierParams, chooseFilm, type FilmChoice } from './classifier-params.js';
 export { channelStats } from './channel-stats.js';
-export { imageFeatures, type ImageFeatureOptions } from './image-features.js';
+export { imageFeatures, type ImageFeatureOptions } from '@metricopt/data';
 export { classificationSplits, type ClassificationSplits, type ClassificationSplitOptions } from './class-splits.js';
 export { pretrainClassifier, type PretrainOptions, type PretrainResult } from './pretrain.js';
 export {

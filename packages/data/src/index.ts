@@ -7,6 +7,7 @@ export {
 } from './images.js';
 export { toSplit, type LabelledImages, type TensorOptions, type ToSplitOptions } from './labelled-images.js';
 export { batches, type BatchOptions } from './batches.js';
+export { imageFeatures, type ImageFeatureOptions } from './image-features.js';
 export {
   splitIndices, classDisjointSplit, type SplitSizes, type SplitIndicesOptions, type ClassDisjointOptions, type ClassDisjointSplit,
 } from './splits.js';

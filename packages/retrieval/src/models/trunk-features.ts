@@ -1,7 +1,5 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { InvalidArgumentError, cacheFeatures, describe, type Split } from '@metricopt/core';
-import { batches, type LabelledImages, type TensorOptions } from '@metricopt/data';
+import { InvalidArgumentError, describe } from '@metricopt/core';
+import type { LabelledImages } from '@metricopt/data';
 
 /** Per-channel mean and standard deviation of images in [0, 1], how inputs are normalised. */
 export type InputNormalization = { mean: number[]; std: number[] };
@@ -38,25 +36,5 @@ export function inputNormalization(set: LabelledImages, indices: ArrayLike<numbe
   return { mean, std };
 }
 
-/**
- * Runs a frozen trunk over host images once, in the order of `indices`, and keeps its outputs with
- * the labels: `{ x: features [n, ...], y: int32 [n] }` (the caller disposes both).
- *
- * ```ts
- * const test = await trunkFeatures(cut.trunk, glyphs, { indices: splits.test, normalize });   // x [n, 64]
- * ```
- */
-export async function trunkFeatures(
-  trunk: tfl.LayersModel,
-  set: LabelledImages,
-  options: { indices?: ArrayLike<number>; normalize?: TensorOptions['normalize']; batchSize?: number } = {},
-): Promise<Split> {
-  const batchSize = options.batchSize ?? 512;
-  const source = batches(set, {
-    batchSize,
-    ...(options.indices === undefined ? {} : { indices: options.indices }),
-    ...(options.normalize === undefined ? {} : { normalize: options.normalize }),
-  });
-  const { features, y } = await cacheFeatures((x) => trunk.predict(x) as tf.Tensor, source, { batchSize });
-  return { x: features, y };
-}
+/** The frozen trunk's outputs over host images, cached once (data's `imageFeatures`, under retrieval's name). */
+export { imageFeatures as trunkFeatures } from '@metricopt/data';

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { cacheFeatures, type Split } from '@metricopt/core';
-import { batches, type LabelledImages, type TensorOptions } from '@metricopt/data';
+import { batches } from './batches.js';
+import type { LabelledImages, TensorOptions } from './labelled-images.js';
 
 export interface ImageFeatureOptions {
   /** The rows (default: all), in this order. */
