@@ -73,7 +73,17 @@ describe('centerNetFocalLoss', () => {
       const expected = (naiveFocal(pick(logits), pick(heat)) * Math.max(1, classCentres)) / Math.max(1, centres);
       expect(got[c]).toBeCloseTo(expected, 4);
     }
-    tf.dispose(shares);
+    // Class weights multiply each class's share; the total is their weighted sum.
+    const weights = [2, 0, 0.5];
+    const L = tf.tensor4d(logits, [n, h, w, C]);
+    const H = tf.tensor4d(heat, [n, h, w, C]);
+    const weighted = centerNetFocalLossPerClass(L, H, { classWeights: weights });
+    weighted.dataSync().forEach((v, c) => expect(v).toBeCloseTo(got[c]! * weights[c]!, 4));
+    const total = centerNetFocalLoss(L, H, { classWeights: weights });
+    expect(total.dataSync()[0]).toBeCloseTo(weights.reduce((a, wc, c) => a + wc * got[c]!, 0), 4);
+    expect(() => centerNetFocalLossPerClass(L, H, { classWeights: [1, 1] })).toThrow(/options\.classWeights.*3 finite weights/);
+    expect(() => centerNetFocalLossPerClass(L, H, { classWeights: [1, -1, 1] })).toThrow(/classWeights/);
+    tf.dispose([shares, weighted, total, L, H]);
   });
 
   it('centerNetLossTerms sum to centerNetLoss (per class, and focal/size/offset)', () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError, describe } from '@metricopt/core';
 
 /** Probabilities are kept in [ε, 1 − ε] before the logs, as CenterNet's reference does. */
 const EPS = 1e-4;
@@ -8,6 +9,11 @@ export interface FocalLossOptions {
   alpha?: number;
   /** Penalty reduction near centres: negatives weigh (1 − target)^beta (default 4). */
   beta?: number;
+  /**
+   * One weight per class multiplying that class's share (a class-balanced focal loss, e.g. inverse object frequency for
+   * long-tailed data; default: all 1).
+   */
+  classWeights?: readonly number[];
 }
 
 /**
@@ -35,6 +41,11 @@ export function centerNetFocalLoss(logits: tf.Tensor, heatmap: tf.Tensor, option
 export function centerNetFocalLossPerClass(logits: tf.Tensor, heatmap: tf.Tensor, options: FocalLossOptions = {}): tf.Tensor1D {
   const alpha = options.alpha ?? 2;
   const beta = options.beta ?? 4;
+  const weights = options.classWeights;
+  const C = logits.shape[logits.rank - 1]!;
+  if (weights !== undefined && (!Array.isArray(weights) || weights.length !== C || weights.some((w) => !(Number.isFinite(w) && w >= 0)))) {
+    throw new InvalidArgumentError('centerNetFocalLoss', 'options.classWeights', `${C} finite weights ≥ 0 (one per class)`, describe(weights));
+  }
   return tf.tidy(() => {
     const p = tf.clipByValue(tf.sigmoid(logits), EPS, 1 - EPS);
     const pos = tf.cast(tf.equal(heatmap, 1), 'float32');
@@ -43,7 +54,8 @@ export function centerNetFocalLossPerClass(logits: tf.Tensor, heatmap: tf.Tensor
     const negWeight = tf.mul(tf.pow(tf.sub(1, heatmap), beta), tf.pow(p, alpha));
     const negLoss = tf.mul(tf.mul(negWeight, tf.log(tf.sub(1, p))), neg);
     const count = tf.maximum(tf.sum(pos), 1);
-    const cells = tf.reshape(tf.add(posLoss, negLoss), [-1, logits.shape[logits.rank - 1]!]);
-    return tf.div(tf.neg(tf.sum(cells, 0)), count) as tf.Tensor1D;
+    const cells = tf.reshape(tf.add(posLoss, negLoss), [-1, C]);
+    const shares = tf.div(tf.neg(tf.sum(cells, 0)), count) as tf.Tensor1D;
+    return weights === undefined ? shares : (tf.mul(shares, tf.tensor1d(weights)) as tf.Tensor1D);
   });
 }

@@ -93,7 +93,29 @@ describe('generateScenes', () => {
     expect(tf.memory().numTensors).toBe(tensors);
   });
 
+  it('draws classes by classWeights: observed shares match the weights, zero-weight classes never appear', () => {
+    const weights = [8, 4, 2, 1, 1, 0, 0, 0, 0, 0];
+    const scenes = generateScenes(items, { count: 600, seed: 3, classWeights: weights });
+    const counts = new Array(10).fill(0);
+    for (const a of scenes.gt.annotations) counts[a.category_id - 1]++;
+    const total = counts.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(1500);
+    for (let c = 0; c < 10; c++) {
+      const expected = weights[c]! / 16;
+      // 4 standard errors of a binomial share.
+      expect(Math.abs(counts[c] / total - expected)).toBeLessThanOrEqual(4 * Math.sqrt((expected * (1 - expected)) / total) + 1e-12);
+    }
+    expect(counts.slice(5)).toEqual([0, 0, 0, 0, 0]);
+    // Each pasted item is of the drawn class (the category comes from the item's own label).
+    expect(generateScenes(items, { count: 600, seed: 3, classWeights: weights }).gt).toEqual(scenes.gt);
+  });
+
   it('rejects bad options naming them', () => {
+    expect(() => generateScenes(items, { count: 1, seed: 1, classWeights: [1, 2] })).toThrow(/options\.classWeights.*10 finite weights/);
+    expect(() => generateScenes(items, { count: 1, seed: 1, classWeights: new Array(10).fill(0) })).toThrow(/classWeights/);
+    expect(() => generateScenes(items, { count: 1, seed: 1, classWeights: [1, NaN, 1, 1, 1, 1, 1, 1, 1, 1] })).toThrow(/classWeights/);
+    const onlyClass0 = Int32Array.from(Array.from(items.labels).flatMap((l, i) => (l === 0 ? [i] : [])));
+    expect(() => generateScenes(items, { count: 1, seed: 1, itemIndices: onlyClass0, classWeights: [1, 1, 0, 0, 0, 0, 0, 0, 0, 0] })).toThrow(/classWeights\[1\].*has none/);
     expect(() => generateScenes(items, { count: 1, seed: 1, minObjects: 3, maxObjects: 2 })).toThrow(/maxObjects/);
     expect(() => generateScenes(items, { count: 1, seed: 0.5 })).toThrow(/seed/);
     expect(() => generateScenes({ ...items, labels: new Int32Array(200).fill(12) }, { count: 1, seed: 1 })).toThrow(/labels\[0\]/);

@@ -33,6 +33,12 @@ export interface SceneOptions {
   noise?: number;
   /** Which items may be pasted (indices into `items`; default all). */
   itemIndices?: ArrayLike<number>;
+  /**
+   * Relative frequency of each class among the pasted objects, one weight ≥ 0 per class (e.g. long-tailed like
+   * COCO's categories). Each object draws its class by weight, then an item of that class. Default: items drawn
+   * uniformly, so classes appear as often as the items hold them.
+   */
+  classWeights?: ArrayLike<number>;
 }
 
 /** Generated scenes: COCO ground truth and the canvases' pixels (uint8 [size, size], row-major), one per `gt.images` entry. */
@@ -69,6 +75,7 @@ export function generateScenes(items: SceneItems, options: SceneOptions): Scenes
   };
   const pixels: Uint8Array[] = [];
   const S = o.size;
+  const drawItem = itemDrawer(items, o, rng);
   for (let i = 0; i < o.count; i++) {
     const imageId = i + 1;
     const canvas = new Uint8Array(S * S);
@@ -76,7 +83,7 @@ export function generateScenes(items: SceneItems, options: SceneOptions): Scenes
     const objects = o.minObjects + rng.int(o.maxObjects - o.minObjects + 1);
     const placed: number[][] = [];
     for (let k = 0; k < objects; k++) {
-      const item = o.itemIndices[rng.int(o.itemIndices.length)]!;
+      const item = drawItem();
       const scale = o.minScale + rng.next() * (o.maxScale - o.minScale);
       const aspect = 1 + (2 * rng.next() - 1) * o.aspectJitter;
       const h = clampSide(Math.round(itemH * scale * aspect), S);
@@ -115,6 +122,30 @@ export function generateScenes(items: SceneItems, options: SceneOptions): Scenes
   return { gt, pixels, size: S };
 }
 
+/** Draws an item index: uniformly from the allowed items, or a class by `classWeights` and then one of its items. */
+function itemDrawer(items: SceneItems, o: Resolved, rng: Rng): () => number {
+  const allowed = o.itemIndices;
+  if (o.classWeights === null) return () => allowed[rng.int(allowed.length)]!;
+  const byClass: number[][] = items.classNames.map(() => []);
+  for (let i = 0; i < allowed.length; i++) byClass[Number(items.labels[allowed[i]!])]!.push(allowed[i]!);
+  const weights = Array.from(o.classWeights);
+  const empty = weights.findIndex((w, c) => w > 0 && byClass[c]!.length === 0);
+  if (empty >= 0) {
+    throw new InvalidArgumentError('generateScenes', `options.classWeights[${empty}]`, `0 for a class without items to paste (class '${items.classNames[empty]}' has none)`, describe(weights[empty]));
+  }
+  const total = weights.reduce((a, b) => a + b, 0);
+  let acc = 0;
+  const cumulative = weights.map((w) => (acc += w / total));
+  let last = weights.length - 1;
+  while (weights[last] === 0) last--;
+  return () => {
+    const u = rng.next();
+    const c = cumulative.findIndex((edge, k) => u < edge && weights[k]! > 0);
+    const pool = byClass[c < 0 ? last : c]!;
+    return pool[rng.int(pool.length)]!;
+  };
+}
+
 function clampSide(side: number, canvas: number): number {
   return Math.max(1, Math.min(canvas, side));
 }
@@ -127,7 +158,7 @@ function iou(a: number[], b: number[]): number {
   return inter / (a[2]! * a[3]! + b[2]! * b[3]! - inter);
 }
 
-type Resolved = Required<Omit<SceneOptions, 'itemIndices'>> & { itemIndices: ArrayLike<number> };
+type Resolved = Required<Omit<SceneOptions, 'itemIndices' | 'classWeights'>> & { itemIndices: ArrayLike<number>; classWeights: ArrayLike<number> | null };
 
 function resolve(items: SceneItems, options: SceneOptions): Resolved {
   const fn = 'generateScenes';
@@ -160,6 +191,7 @@ function resolve(items: SceneItems, options: SceneOptions): Resolved {
     maskThreshold: options.maskThreshold ?? 25,
     noise: options.noise ?? 0,
     itemIndices: options.itemIndices ?? Int32Array.from({ length: n }, (_, i) => i),
+    classWeights: options.classWeights ?? null,
   };
   const int = (k: keyof Resolved, min: number) => {
     if (!Number.isInteger(r[k]) || (r[k] as number) < min) throw new InvalidArgumentError(fn, `options.${k}`, `an integer ≥ ${min}`, describe(r[k]));
@@ -179,6 +211,13 @@ function resolve(items: SceneItems, options: SceneOptions): Resolved {
   const idx = r.itemIndices;
   if (typeof idx?.length !== 'number' || idx.length === 0 || Array.from(idx).some((i) => !Number.isInteger(i) || i < 0 || i >= n)) {
     throw new InvalidArgumentError(fn, 'options.itemIndices', `a non-empty list of item indices in [0, ${n})`, describe(idx));
+  }
+  const cw = r.classWeights;
+  if (cw !== null) {
+    const list = typeof cw?.length === 'number' ? Array.from(cw) : null;
+    if (list === null || list.length !== numClasses || list.some((w) => !(Number.isFinite(w) && w >= 0)) || !list.some((w) => w > 0)) {
+      throw new InvalidArgumentError(fn, 'options.classWeights', `${numClasses} finite weights ≥ 0 (one per class), not all 0`, describe(cw));
+    }
   }
   return r;
 }

@@ -37,6 +37,8 @@ export async function sceneData(settings: DetectionSettings, cacheRoot: string, 
     objects: [settings.minObjects, settings.maxObjects],
     seed: settings.sceneSeed,
     size: settings.imageSize,
+    // Absent when balanced, so scenes cached before the option existed keep their key.
+    ...(settings.imbalance !== 1 ? { imbalance: settings.imbalance } : {}),
   };
   const dir = join(cacheRoot, `scenes-${cacheKey(spec)}`);
   const files = SPLITS.map((s) => join(dir, s, 'annotations.json'));
@@ -54,6 +56,7 @@ export async function sceneData(settings: DetectionSettings, cacheRoot: string, 
           size: settings.imageSize,
           minObjects: settings.minObjects,
           maxObjects: settings.maxObjects,
+          ...(settings.imbalance !== 1 ? { classWeights: longTailWeights(items.train.classNames.length, settings.imbalance) } : {}),
         });
         await writeScenes(scenes, join(tmp, split));
         reporter.progress(i + 1);
@@ -246,4 +249,9 @@ export function combinedGroundTruth(parts: readonly DetectionDataset[]): { gt: C
 
 function withDispose(data: Omit<DetectionData, 'dispose'>): DetectionData {
   return { ...data, dispose: () => tf.dispose([data.train.images, data.pool.images, data.test.images]) };
+}
+
+/** Class c's relative frequency imbalance^(c/(C−1)): class 0 the most common, class C−1 `imbalance` times as common. */
+export function longTailWeights(numClasses: number, imbalance: number): number[] {
+  return Array.from({ length: numClasses }, (_, c) => (numClasses === 1 ? 1 : imbalance ** (c / (numClasses - 1))));
 }

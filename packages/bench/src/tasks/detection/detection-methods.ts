@@ -6,6 +6,8 @@ export interface DetectionMethod {
   options?: Readonly<Partial<FinetuneOptions>>;
   /** With `mixing: 'loss-prior'`: V's prior is the CenterNet loss split into these terms, each with a fitted weight. */
   terms?: 'per-class' | 'parts';
+  /** The class-balanced focal loss: each class's heatmap term weighted by its inverse object frequency in training. */
+  weighted?: boolean;
 }
 
 /**
@@ -21,6 +23,8 @@ export const DETECTION_METHODS: Readonly<Record<string, DetectionMethod>> = Obje
   'metricopt-terms': { mode: 'loss+value', options: LOSS_PRIOR, terms: 'per-class' },
   'metricopt-parts': { mode: 'loss+value', options: LOSS_PRIOR, terms: 'parts' },
   'metricopt-prior': { mode: 'loss+value', options: LOSS_PRIOR },
+  'weighted-focal': { mode: 'loss', weighted: true },
+  'weighted-focal+metricopt': { mode: 'loss+value', weighted: true },
   es: { mode: 'es' },
   'loss+es': { mode: 'loss+es' },
   value: { mode: 'value' },

@@ -16,6 +16,8 @@ export interface DetectionSettings {
   minObjects: number;
   maxObjects: number;
   items: SceneItemSource;
+  /** Scenes: class c is pasted with relative frequency imbalance^(c/(C−1)) in every split (1: as the items hold them). */
+  imbalance: number;
   /** Seeds the scenes (train, pool, test): the "dataset". */
   sceneSeed: number;
   /** COCO data: the share of the training images held out as the pool (default 0.3). */
@@ -62,6 +64,7 @@ export const DEFAULT_DETECTION_SETTINGS: Readonly<DetectionSettings> = Object.fr
   minObjects: 1,
   maxObjects: 6,
   items: 'embedded',
+  imbalance: 1,
   sceneSeed: 1,
   poolFraction: 0.3,
   maxImages: null,
@@ -95,6 +98,7 @@ export const DETECTION_OPTIONS: TaskOption[] = [
   { flags: '--min-objects <n>', type: 'int', description: 'scenes: fewest objects per canvas (default 1)' },
   { flags: '--max-objects <n>', type: 'int', description: 'scenes: most objects per canvas (default 6)' },
   { flags: '--items <source>', type: 'string', description: 'scenes: embedded (Fashion-MNIST subset, default) | fashion-mnist (the full dataset)' },
+  { flags: '--imbalance <ratio>', type: 'float', description: 'scenes: class c is pasted ratio^(c/(C-1)) as often as class 0, in every split, long-tailed like COCO (default 1)' },
   { flags: '--scene-seed <n>', type: 'int', description: 'scenes: seed of the canvases (default 1)' },
   { flags: '--pool-fraction <f>', type: 'float', description: 'coco, voc: share of the training images held out for metric split + twin (default 0.3)' },
   { flags: '--max-images <n>', type: 'int', description: 'coco, voc: use at most n training and n test images, the first by id (default: all)' },
@@ -135,6 +139,7 @@ export function resolveDetectionSettings(config: Pick<BenchConfig, 'dataset' | '
   s.minObjects = num('minObjects', int0, 'an integer ≥ 0') ?? s.minObjects;
   s.maxObjects = num('maxObjects', posInt, 'a positive integer') ?? s.maxObjects;
   if (s.maxObjects < s.minObjects) throw new UsageError(`--max-objects (${s.maxObjects}) must be at least --min-objects (${s.minObjects})`);
+  s.imbalance = num('imbalance', (v) => v > 0 && v <= 1, 'a ratio in (0, 1]') ?? s.imbalance;
   s.sceneSeed = num('sceneSeed', Number.isInteger, 'an integer') ?? s.sceneSeed;
   s.poolFraction = num('poolFraction', (v) => v > 0 && v < 1, 'a fraction in (0, 1)') ?? s.poolFraction;
   s.maxImages = num('maxImages', (v) => Number.isInteger(v) && v >= 4, 'an integer ≥ 4') ?? s.maxImages;

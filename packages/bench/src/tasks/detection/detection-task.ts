@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { Rng, combineViews, cutModel, evaluateMetric, filmAdapters, headParams, type ModelCut, type Split } from '@metricopt/core';
+import { Rng, combineViews, cutModel, evaluateMetric, filmAdapters, headParams, inverseFrequencyWeights, type ModelCut, type Split } from '@metricopt/core';
 import {
   COCO_STATISTICS, centerNet, centerNetLoss,
   centerNetLossTerms, cocoDetectionMetric, encodeCenterNetTargets, pretrainCenterNet, targetObjects,
-  type CocoStatistic, type DetectionDataset,
+  type CocoAnnotation, type CocoId, type CocoStatistic, type DetectionDataset,
 } from '@metricopt/detection';
 import { UsageError } from '../../bench-config.js';
 import { runMethods, type BenchMethod } from '../../method-runner.js';
@@ -51,7 +51,6 @@ export async function runDetection(config: BenchConfig, reporter: BenchReporter)
     const channels = data.train.images.shape[3]!;
     const stride = 4;
     const grid: [number, number] = [settings.imageSize / stride, settings.imageSize / stride];
-    const lossOptions = { numClasses };
     reporter.log(`${config.dataset}: ${data.train.imageIds.length} train, ${data.pool.imageIds.length} pool (metric + twin), ` +
       `${data.test.imageIds.length} test images of ${settings.imageSize}×${settings.imageSize}×${channels}, ${numClasses} classes, ` +
       `${data.train.gt.annotations.length + data.pool.gt.annotations.length + data.test.gt.annotations.length} objects`);
@@ -104,12 +103,7 @@ export async function runDetection(config: BenchConfig, reporter: BenchReporter)
       metric: { name: metric.name, higherIsBetter: true },
       settings: { ...settings, seeds: config.seeds.map((s) => s + settings.seedOffset), methods: config.methods, numClasses, paramCount: params.size },
     });
-    const catalog: Record<string, BenchMethod> = {};
-    for (const name of config.methods) {
-      const { mode, options, terms } = DETECTION_METHODS[name]!;
-      const lossParts = terms ? { lossParts: centerNetLossTerms({ ...lossOptions, split: terms }) } : {};
-      catalog[name] = { mode, loss: centerNetLoss(lossOptions), options: { ...options, ...lossParts } };
-    }
+    const catalog = detectionCatalog(config.methods, numClasses, data.train.gt.annotations, data.categoryIds);
 
     const poolCount = data.pool.imageIds.length;
     const half = Math.floor(poolCount / 2);
@@ -166,6 +160,29 @@ export async function runDetection(config: BenchConfig, reporter: BenchReporter)
     model?.dispose();
     data.dispose();
   }
+}
+
+/**
+ * The methods' losses and options: every one the CenterNet loss, the `weighted` ones with each class's focal term
+ * weighted N / (C·n_c) by its training objects (crowd regions not counted), the `terms` ones with the loss's terms for V.
+ */
+export function detectionCatalog(
+  methods: readonly string[],
+  numClasses: number,
+  trainAnnotations: readonly CocoAnnotation[],
+  categoryIds: readonly CocoId[],
+): Record<string, BenchMethod> {
+  const classIndex = new Map(categoryIds.map((id, c) => [id, c]));
+  const objects = trainAnnotations.filter((a) => a.iscrowd !== 1 && classIndex.has(a.category_id));
+  const classWeights = inverseFrequencyWeights(objects.map((a) => classIndex.get(a.category_id)!), numClasses);
+  const catalog: Record<string, BenchMethod> = {};
+  for (const name of methods) {
+    const { mode, options, terms, weighted } = DETECTION_METHODS[name]!;
+    const lossOptions = weighted ? { numClasses, classWeights } : { numClasses };
+    const lossParts = terms ? { lossParts: centerNetLossTerms({ ...lossOptions, split: terms }) } : {};
+    catalog[name] = { mode, loss: centerNetLoss(lossOptions), options: { ...options, ...lossParts } };
+  }
+  return catalog;
 }
 
 /** The pretrained detector for this data and these settings: from the cache when trained before. */
