@@ -42,6 +42,7 @@ const KNOBS: [string, Partial<FinetuneOptions>][] = [
   ['guided exploration', { guide: { share: 0.5, directions: ['loss', 'value', 'step'] } }],
   ['guided by the class slopes', { mixing: 'loss-prior', lossGroups: 'label', guide: { share: 0.5, directions: ['groups'] } }],
   ['V as its own step', { valueStep: { learningRate: 0.01 } }],
+  ['steering FiLM and biases only', { steer: ['film-scale', 'film-shift', 'head-bias'] }],
   ['antithetic GP, projected conflicts, fixed trust', { gp: { differences: 'antithetic', reselectEvery: 2 }, conflict: 'project', trust: { fixed: 1 } }],
 ];
 
@@ -71,7 +72,30 @@ describe('finetune knobs', () => {
     whole.params.read().forEach((v, i) => expect(p[i]).toBeCloseTo(v, 5));
   });
 
+  it.each([
+    ['value', 'head-bias'],
+    ['es', 'head-bias'],
+    ['es', 'hidden1'],
+  ] as const)('steer: in mode %s steering %s, only those segments move (rounds perturb nothing else)', async (mode, part) => {
+    const o = options({ mode, steer: [part], trust: { fixed: 1 }, warmupRounds: 0, select: false });
+    const view = o.params;
+    const run = await finetune(o);
+    expect(run.metricCalls).toBe(4 * 9);
+    const delta = view.delta();
+    let moved = 0;
+    for (const seg of view.segments) {
+      const values = Array.from(delta.subarray(seg.offset, seg.offset + seg.size));
+      if (seg.kind === part || seg.layer === part) moved += values.filter((v) => v !== 0).length;
+      else expect(values.every((v) => v === 0)).toBe(true);
+    }
+    expect(moved).toBeGreaterThan(0);
+    o.model.dispose();
+  });
+
   it('rejects bad knob values, naming the argument', async () => {
+    await expect(finetune(options({ steer: [] }))).rejects.toThrow(/'steer'/);
+    await expect(finetune(options({ steer: [3 as never] }))).rejects.toThrow(/'steer'.*segment kinds/);
+    await expect(finetune(options({ steer: ['custom'] }))).rejects.toThrow(/'steer'.*that φ has \(head-kernel, head-bias, film-scale, hidden1, film-shift\).*"custom"/);
     await expect(finetune(options({ guide: { share: 2 } }))).rejects.toThrow(/'guide.share'/);
     await expect(finetune(options({ guide: { share: 0.5, directions: ['north' as never] } }))).rejects.toThrow(/'guide.directions'/);
     await expect(finetune(options({ mode: 'loss+value', mixing: 'loss-prior', lossGroups: () => [1] }))).rejects.toThrow(/'lossGroups'/);

@@ -78,6 +78,13 @@ export interface FinetuneOptions {
    */
   guide?: { share: number; directions?: GuideDirection[] };
   /**
+   * The parts of φ that observation rounds perturb and V (or ES) steers (default: all of φ); the loss still trains all
+   * of φ. Each entry is a segment kind (`film-scale`, `film-shift`, `head-kernel`, `head-bias`, `custom`) or the name of
+   * a layer whose FiLM segments to steer. Fewer coordinates give the same rounds a sharper gradient estimate, e.g. a
+   * detector's output biases (`['head-bias']`) or its output FiLM (`['head_out']`) instead of the whole output kernel.
+   */
+  steer?: readonly string[];
+  /**
    * V's ascent as its own step (default off: V is mixed into the loss gradient with λ): Adam on ∇δ V
    * in δ with this step size at full trust, added to the loss optimizer's step. In mode `value` it is the only step.
    */

@@ -20,6 +20,7 @@ import { observeRound, probeMetric, type MetricProbe } from './observation-round
 import type { ObservationRound } from './observation.js';
 import { cacheFeatures } from './params/feature-cache.js';
 import { splitModel } from './params/model-split.js';
+import type { ParamSegment, ParamView, SegmentKind } from './param-view.js';
 import { Rng } from './rng.js';
 import { ValueFunction } from './value/value-function.js';
 import { ValueStep } from './value/value-step.js';
@@ -72,6 +73,9 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
         ...(opts.gp?.differences === 'antithetic' ? { scoreOn: 'perturbations' as const } : {}),
       }))
     : null;
+  const steerMask = steerMaskOf(view, opts.steer);
+  // V steers only the coordinates the rounds perturb: its gradient elsewhere is the GP's guess from centre drift.
+  const steered = valueFn && steerMask ? maskedSource(valueFn, steerMask) : valueFn;
   const optimizer = opts.optimizer ?? tf.train.adam(1e-3);
   const ownsOptimizer = opts.optimizer === undefined;
   const esState: { latest: Float64Array | null; rounds: number } = { latest: null, rounds: 0 };
@@ -126,7 +130,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
             ...(opts.conflict ? { conflict: opts.conflict } : {}),
             ...(opts.mixing ? { mixing: opts.mixing } : {}),
             mode: stepper ? 'loss' : cfg.mode === 'loss+es' ? 'loss+value' : cfg.mode,
-            ...(cfg.mode === 'loss' || stepper ? {} : { value: cfg.mode === 'loss+es' ? esSource : valueFn! }),
+            ...(cfg.mode === 'loss' || stepper ? {} : { value: cfg.mode === 'loss+es' ? esSource : steered! }),
           });
     esOptimizer = cfg.mode === 'es' ? tf.train.adam(cfg.esLearningRate) : null;
     if (esOptimizer) esVariable = tf.tidy(() => tf.variable(tf.zeros([view.size]), true, `metricopt_es_delta_${uniqueId()}`));
@@ -137,7 +141,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       train: train.count, metricSplit: met.count,
       // The update rule's knobs: resuming under other knobs would splice two different runs.
       lambda: cfg.lambda, warmupRounds: cfg.warmupRounds, metricBatch: cfg.metricBatch, select: cfg.select, esLearningRate: cfg.esLearningRate,
-      knobs: JSON.stringify([opts.gp ?? null, opts.trust ?? null, cfg.guide, opts.valueStep ?? null, opts.conflict ?? 'keep', opts.mixing ?? 'norm-matched',
+      knobs: JSON.stringify([opts.steer ?? null, opts.gp ?? null, opts.trust ?? null, cfg.guide, opts.valueStep ?? null, opts.conflict ?? 'keep', opts.mixing ?? 'norm-matched',
         typeof opts.lossGroups === 'function' ? 'function' : (opts.lossGroups ?? null), opts.lossParts ? 'terms' : null, opts.groupRidge ?? null]),
     };
 
@@ -327,7 +331,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
       let obs: ObservationRound;
       try {
         obs = await observeRound(view, probe, features, targets, rng, {
-          round, step, perturbations: cfg.perturbations, sigma: cfg.sigma, wholeSplit,
+          round, step, perturbations: cfg.perturbations, sigma: cfg.sigma, wholeSplit, mask: steerMask,
           ...(directions.length > 0 ? { guide: { directions, share: cfg.guide.share } } : {}),
         });
       } finally {
@@ -404,7 +408,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
         if (mixer && mixer.mode !== 'value' && !Number.isFinite(info.loss)) throw diverged(`the loss is ${info.loss}`);
         if (stepper) {
           info.trust = valueFn!.trust;
-          info.valueSeconds += stepper.step(view, valueFn!);
+          info.valueSeconds += stepper.step(view, steered!);
         }
         valueSeconds += info.valueSeconds;
         if (guide.lossSum.length > 0 && info.lossGradient !== null) {
@@ -459,6 +463,38 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
 let idCounter = 0;
 function uniqueId(): string {
   return `${process.pid}_${idCounter++}`;
+}
+
+const SEGMENT_KINDS: readonly SegmentKind[] = ['film-scale', 'film-shift', 'head-kernel', 'head-bias', 'custom'];
+
+/** 1 on the coordinates of the steered segments (by kind, or by the layer a FiLM segment modulates), 0 elsewhere; null when all are steered. */
+function steerMaskOf(view: ParamView, steer: readonly string[] | undefined): Float32Array | null {
+  if (steer === undefined) return null;
+  const matches = (s: ParamSegment, entry: string) => s.kind === entry || (s.layer !== undefined && s.layer === entry);
+  const has = [...new Set(view.segments.flatMap((s) => [s.kind, ...(s.layer !== undefined ? [s.layer] : [])]))];
+  if (!Array.isArray(steer) || steer.length === 0 || steer.some((k) => typeof k !== 'string')) {
+    throw new InvalidArgumentError('finetune', 'steer', `a non-empty list of segment kinds (${SEGMENT_KINDS.join(', ')}) or FiLM layer names`, describe(steer));
+  }
+  const unknown = steer.find((k) => !view.segments.some((s) => matches(s, k)));
+  if (unknown !== undefined) {
+    throw new InvalidArgumentError('finetune', 'steer', `segment kinds or FiLM layers that φ has (${has.join(', ')})`, JSON.stringify(unknown));
+  }
+  const mask = new Float32Array(view.size);
+  for (const s of view.segments) if (steer.some((k) => matches(s, k))) mask.fill(1, s.offset, s.offset + s.size);
+  return mask.includes(0) ? mask : null;
+}
+
+/** A value source whose gradient is zero outside `mask`. */
+function maskedSource(source: ValueGradientSource, mask: Float32Array): ValueGradientSource {
+  return {
+    gradient: (delta) => Float64Array.from(source.gradient(delta), (g, i) => g * mask[i]!),
+    get trust() {
+      return source.trust;
+    },
+    get surrogateWeights() {
+      return source.surrogateWeights;
+    },
+  };
 }
 
 function resolveConfig(opts: FinetuneOptions): Config {

@@ -57,6 +57,8 @@ export interface RoundOptions {
    * isotropic: ε = √(1−α)·z + √(α·d/k)·U·w, so E‖ε‖² = d as without a guide. Absent: ε ~ N(0, I).
    */
   guide?: { directions: ArrayLike<number>[]; share: number };
+  /** 1 where δ may be perturbed, 0 where not (applied to ε after the guide; absent: everywhere). */
+  mask?: ArrayLike<number> | null;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function observeRound(
         for (let i = 0; i < e.length; i++) e[i] = e[i]! + w * u[i]!;
       }
     }
+    if (opts.mask) for (let i = 0; i < e.length; i++) e[i] = e[i]! * opts.mask[i]!;
     eps.push(e);
   }
   for (const sign of [1, -1]) {

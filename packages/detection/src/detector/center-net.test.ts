@@ -35,6 +35,30 @@ describe('centerNet', () => {
     expect(() => centerNet({ inputShape: [10, 8, 1], numClasses: 2 })).toThrow(InvalidArgumentError);
     expect(() => centerNet({ numClasses: 0 })).toThrow(/numClasses/);
     expect(() => centerNet({ numClasses: 2, filters: [1, 2] })).toThrow(/filters/);
+    expect(() => centerNet({ numClasses: 2, outputFilm: 1 as never })).toThrow(/outputFilm/);
+  });
+
+  it('with outputFilm, scales and shifts each output channel (identity at start)', () => {
+    const opts = { inputShape: [8, 8, 1], numClasses: 2, filters: [2, 2, 2, 2], headFilters: 3, seed: 6 };
+    const plain = centerNet(opts);
+    const net = centerNet({ ...opts, outputFilm: true });
+    expect(net.filmPoints.at(-1)).toBe('head_out_film');
+    const view = filmAdapters(net.model, { layers: ['head_out'] });
+    expect(view.segments.map((s) => [s.kind, s.layer, s.size])).toEqual([['film-scale', 'head_out', 6], ['film-shift', 'head_out', 6]]);
+    const x = tf.randomUniform([2, 8, 8, 1], 0, 1, 'float32', 3);
+    const y0 = tf.tidy(() => plain.model.predict(x) as tf.Tensor);
+    expect(Array.from(tf.tidy(() => (net.model.predict(x) as tf.Tensor).dataSync()))).toEqual(Array.from(y0.dataSync()));
+    // Output channel c becomes γ_c·y_c + β_c: set γ = 1.02 on the width channel (index 2), β = 0.5 on the last.
+    const gamma = Float32Array.from(view.read());
+    gamma[2] = 1.02;
+    gamma[6 + 5] = 0.5;
+    view.write(gamma);
+    const y = tf.tidy(() => (net.model.predict(x) as tf.Tensor).dataSync());
+    const expected = Array.from(y0.dataSync(), (v, i) => (i % 6 === 2 ? 1.02 * v : i % 6 === 5 ? v + 0.5 : v));
+    Array.from(y).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+    tf.dispose([x, y0]);
+    plain.model.dispose();
+    net.model.dispose();
   });
 });
 

@@ -30,7 +30,9 @@ export interface DetectionSettings {
   channels: 1 | 3 | null;
   filters: number[];
   headFilters: number;
-  /** FiLM layers adapted with the 1×1 head: names (default head_conv); the first is the trunk/head boundary. */
+  /** A FiLM on the detector's outputs (`head_out_film`): per output channel a scale and shift (default false). */
+  outputFilm: boolean;
+  /** FiLM layers adapted with the 1×1 head: names (default head_conv; head_out: the output FiLM); the first is the trunk/head boundary. */
   film: string[];
   pretrainSteps: number;
   pretrainBatchSize: number;
@@ -44,6 +46,8 @@ export interface DetectionSettings {
   lambda: number | null;
   sigma: number | null;
   perturbations: number | null;
+  /** The parts of φ the rounds perturb and V / ES steer: segment kinds or FiLM layers (null: all of φ); the loss trains all of φ. */
+  steer: string[] | null;
   /** Added to every run seed (`--seeds 3 --seed-offset 100` runs 101–103: tune apart from the reported seeds). */
   seedOffset: number;
   /** Decoding: peaks kept per image, class-wise NMS IoU, score floor. */
@@ -72,6 +76,7 @@ export const DEFAULT_DETECTION_SETTINGS: Readonly<DetectionSettings> = Object.fr
   channels: null,
   filters: [16, 32, 32, 32],
   headFilters: 32,
+  outputFilm: false,
   film: ['head_conv'],
   pretrainSteps: 600,
   pretrainBatchSize: 32,
@@ -83,6 +88,7 @@ export const DEFAULT_DETECTION_SETTINGS: Readonly<DetectionSettings> = Object.fr
   lambda: null,
   sigma: null,
   perturbations: null,
+  steer: null,
   seedOffset: 0,
   topK: 20,
   nmsIou: 0.6,
@@ -106,6 +112,7 @@ export const DETECTION_OPTIONS: TaskOption[] = [
   { flags: '--channels <n>', type: 'int', description: 'input channels, 1 or 3 (default: 1 for scenes, 3 for coco and voc)' },
   { flags: '--filters <list>', type: 'list', description: 'filters of the four trunk blocks (default 16,32,32,32)' },
   { flags: '--head-filters <n>', type: 'int', description: 'filters of the 3x3 head conv (default 32)' },
+  { flags: '--output-film', type: 'boolean', description: 'give the detector a FiLM on its outputs (head_out_film: per channel scale and shift); adapt it with --film head_conv,head_out' },
   { flags: '--film <layers>', type: 'list', description: 'FiLM layers adapted with the 1x1 head (default head_conv; earlier ones make metric calls costlier)' },
   { flags: '--pretrain-steps <n>', type: 'int', description: `pretraining steps (default ${DEFAULT_DETECTION_SETTINGS.pretrainSteps})` },
   { flags: '--pretrain-batch-size <n>', type: 'int', description: 'pretraining batch size (default 32)' },
@@ -117,6 +124,7 @@ export const DETECTION_OPTIONS: TaskOption[] = [
   { flags: '--lambda <l>', type: 'float', description: 'MetricOpt: weight of the norm-matched value gradient (default 3)' },
   { flags: '--sigma <s>', type: 'float', description: 'perturbation size in normalised coordinates (default 0.1)' },
   { flags: '--perturbations <k>', type: 'int', description: 'K antithetic pairs per round, 2K + 1 metric calls (default 4)' },
+  { flags: '--steer <parts>', type: 'list', description: 'parts of φ the rounds perturb and V / ES steer: film (scale and shift), film-scale, film-shift, head-kernel, head-bias, or a --film layer (default: all of φ)' },
   { flags: '--seed-offset <n>', type: 'int', description: 'added to every seed: tune on 101–103 (--seed-offset 100), report 1–3 (default 0)' },
   { flags: '--top-k <n>', type: 'int', description: 'decoding: peaks kept per image (default 20)' },
   { flags: '--nms-iou <t>', type: 'float', description: 'decoding: class-wise NMS IoU threshold (default 0.6)' },
@@ -175,6 +183,14 @@ export function resolveDetectionSettings(config: Pick<BenchConfig, 'dataset' | '
     if (film.length === 0) throw new UsageError('--film expects at least one layer name');
     s.film = [...film];
   }
+  if (o.steer !== undefined) {
+    const kinds = (o.steer as string[]).flatMap((k) => (k === 'film' ? ['film-scale', 'film-shift'] : [k]));
+    const known = ['film-scale', 'film-shift', 'head-kernel', 'head-bias', ...s.film];
+    const bad = kinds.find((k) => !known.includes(k));
+    if (kinds.length === 0 || bad !== undefined) throw new UsageError(`--steer expects kinds (film, ${known.slice(0, 4).join(', ')}) or --film layers (${s.film.join(', ')}), got ${String(o.steer)}`);
+    s.steer = [...new Set(kinds)];
+  }
+  if (o.outputFilm !== undefined) s.outputFilm = o.outputFilm === true;
   if (o.cacheDir !== undefined) s.cacheDir = String(o.cacheDir);
   if (o.retrain !== undefined) s.retrain = o.retrain === true;
   return s;

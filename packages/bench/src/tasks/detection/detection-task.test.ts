@@ -34,6 +34,9 @@ describe('detection task', () => {
     expect(() => resolveDetectionSettings({ dataset: 'scenes', options: { minObjects: 4, maxObjects: 2 } })).toThrow(/--max-objects/);
     expect(() => resolveDetectionSettings({ dataset: 'scenes', options: { imbalance: 0 } })).toThrow(/--imbalance expects a ratio in \(0, 1\]/);
     expect(resolveDetectionSettings({ dataset: 'scenes', options: { imbalance: 0.05 } }).imbalance).toBe(0.05);
+    const steered = resolveDetectionSettings({ dataset: 'scenes', options: { outputFilm: true, film: ['head_conv', 'head_out'], steer: ['film', 'head-bias', 'head_out'] } });
+    expect([steered.outputFilm, steered.steer]).toEqual([true, ['film-scale', 'film-shift', 'head-bias', 'head_out']]);
+    expect(() => resolveDetectionSettings({ dataset: 'scenes', options: { steer: ['head_out'] } })).toThrow(/--steer expects .*--film layers \(head_conv\), got head_out/);
   });
 
 
@@ -113,8 +116,9 @@ describe('detection task', () => {
     expect(w[0]).toBe(1);
     expect(w[9]).toBeCloseTo(0.05, 12);
     expect(w[3]! / w[2]!).toBeCloseTo(0.05 ** (1 / 9), 12);
-    const options = { ...tiny(), trainScenes: 60, imbalance: 0.1 };
-    const config = { task: 'detection', dataset: 'scenes', metric: 'map', methods: ['loss', 'weighted-focal'], seeds: [1], steps: 2, options };
+    // With the output FiLM adapted and steered: φ = FiLM head_conv (2·4) + FiLM head_out (2·14) + head_out (4·14 + 14).
+    const options = { ...tiny(), trainScenes: 60, imbalance: 0.1, outputFilm: true, film: ['head_conv', 'head_out'], steer: ['head_out'] };
+    const config = { task: 'detection', dataset: 'scenes', metric: 'map', methods: ['loss', 'weighted-focal', 'es'], seeds: [1], steps: 2, options };
     const result = await runDetection(config, silentReporter);
     const dirs = (await readdir(cacheDir)).filter((e) => e.startsWith('scenes-'));
     const gts = await Promise.all(dirs.map(async (d) => JSON.parse(await readFile(join(cacheDir, d, 'train', 'annotations.json'), 'utf8'))));
@@ -123,5 +127,6 @@ describe('detection task', () => {
     // ~37% of the objects are class 1's, ~4% class 10's.
     expect(count(1)).toBeGreaterThan(3 * count(10));
     expect(result.methods['weighted-focal']!.runs[0]!.before).toBe(result.methods.loss!.runs[0]!.before);
+    expect(result.methods.es!.runs[0]!.paramCount).toBe(8 + 28 + 70);
   }, 60_000);
 });

@@ -63,8 +63,8 @@ export async function runDetection(config: BenchConfig, reporter: BenchReporter)
     const entry = await pretrained(data, settings, numClasses, channels, trainTargets, cacheRoot, reporter);
     model = entry.model;
     for (const f of settings.film) {
-      if (!model.layers.some((l) => l.name === f || l.name === `${f}_film`)) {
-        throw new UsageError(`unknown FiLM layer '${f}'; the detector's FiLM points are block1 … block4, head_conv`);
+      if (!model.layers.some((l) => l.name === `${f}_film` || (l.name === f && f.endsWith('_film')))) {
+        throw new UsageError(`unknown FiLM layer '${f}'; the detector's FiLM points are block1 … block4, head_conv${settings.outputFilm ? ', head_out' : ' (and head_out with --output-film)'}`);
       }
     }
     const adapters = filmAdapters(model, { layers: settings.film });
@@ -111,6 +111,7 @@ export async function runDetection(config: BenchConfig, reporter: BenchReporter)
       ...(settings.lambda !== null ? { lambda: settings.lambda } : {}),
       ...(settings.sigma !== null ? { sigma: settings.sigma } : {}),
       ...(settings.perturbations !== null ? { perturbations: settings.perturbations } : {}),
+      ...(settings.steer !== null ? { steer: settings.steer } : {}),
     };
     for (const seed of config.seeds.map((s) => s + settings.seedOffset)) {
       const order = new Rng(seed).permutation(poolCount);
@@ -195,7 +196,11 @@ async function pretrained(
   cacheRoot: string,
   reporter: BenchReporter,
 ) {
-  const shape = { inputShape: [settings.imageSize, settings.imageSize, channels], numClasses, filters: settings.filters, headFilters: settings.headFilters, seed: settings.pretrainSeed };
+  const shape = {
+    inputShape: [settings.imageSize, settings.imageSize, channels], numClasses, filters: settings.filters, headFilters: settings.headFilters, seed: settings.pretrainSeed,
+    // Absent when off, so detectors cached before the option existed keep their key.
+    ...(settings.outputFilm ? { outputFilm: true } : {}),
+  };
   const config = {
     format: 1,
     data: data.fingerprint,
