@@ -88,7 +88,9 @@ export const DEFAULT_DETECTION_SETTINGS: Readonly<DetectionSettings> = Object.fr
   lambda: null,
   sigma: null,
   perturbations: null,
-  steer: null,
+  // V (and ES) steer the output biases — heatmap prior per class, box size and offset shift — while the loss trains all
+  // of φ: in these 14 coordinates the rounds' gradient is sharp enough to add to the loss (docs/results.md, detection).
+  steer: ['head-bias'],
   seedOffset: 0,
   topK: 20,
   nmsIou: 0.6,
@@ -124,7 +126,7 @@ export const DETECTION_OPTIONS: TaskOption[] = [
   { flags: '--lambda <l>', type: 'float', description: 'MetricOpt: weight of the norm-matched value gradient (default 3)' },
   { flags: '--sigma <s>', type: 'float', description: 'perturbation size in normalised coordinates (default 0.1)' },
   { flags: '--perturbations <k>', type: 'int', description: 'K antithetic pairs per round, 2K + 1 metric calls (default 4)' },
-  { flags: '--steer <parts>', type: 'list', description: 'parts of φ the rounds perturb and V / ES steer: film (scale and shift), film-scale, film-shift, head-kernel, head-bias, or a --film layer (default: all of φ)' },
+  { flags: '--steer <parts>', type: 'list', description: 'parts of φ the rounds perturb and V / ES steer: film (scale and shift), film-scale, film-shift, head-kernel, head-bias, or a --film layer; all: the whole of φ (default head-bias)' },
   { flags: '--seed-offset <n>', type: 'int', description: 'added to every seed: tune on 101–103 (--seed-offset 100), report 1–3 (default 0)' },
   { flags: '--top-k <n>', type: 'int', description: 'decoding: peaks kept per image (default 20)' },
   { flags: '--nms-iou <t>', type: 'float', description: 'decoding: class-wise NMS IoU threshold (default 0.6)' },
@@ -136,7 +138,8 @@ export const DETECTION_OPTIONS: TaskOption[] = [
 /** The settings of a run: defaults, then the CLI's; a bad value is a UsageError naming the flag. */
 export function resolveDetectionSettings(config: Pick<BenchConfig, 'dataset' | 'steps' | 'options'>): DetectionSettings {
   const o = config.options;
-  const s: DetectionSettings = { ...DEFAULT_DETECTION_SETTINGS, filters: [...DEFAULT_DETECTION_SETTINGS.filters], film: [...DEFAULT_DETECTION_SETTINGS.film] };
+  const s: DetectionSettings = { ...DEFAULT_DETECTION_SETTINGS, filters: [...DEFAULT_DETECTION_SETTINGS.filters], film: [...DEFAULT_DETECTION_SETTINGS.film],
+    steer: DEFAULT_DETECTION_SETTINGS.steer && [...DEFAULT_DETECTION_SETTINGS.steer] };
   if (config.steps !== undefined) s.steps = config.steps;
   const { num } = optionValues(o);
   const posInt = isPositiveInt;
@@ -184,11 +187,14 @@ export function resolveDetectionSettings(config: Pick<BenchConfig, 'dataset' | '
     s.film = [...film];
   }
   if (o.steer !== undefined) {
-    const kinds = (o.steer as string[]).flatMap((k) => (k === 'film' ? ['film-scale', 'film-shift'] : [k]));
+    const given = o.steer as string[];
+    const kinds = given.length === 1 && given[0] === 'all' ? [] : given.flatMap((k) => (k === 'film' ? ['film-scale', 'film-shift'] : [k]));
     const known = ['film-scale', 'film-shift', 'head-kernel', 'head-bias', ...s.film];
     const bad = kinds.find((k) => !known.includes(k));
-    if (kinds.length === 0 || bad !== undefined) throw new UsageError(`--steer expects kinds (film, ${known.slice(0, 4).join(', ')}) or --film layers (${s.film.join(', ')}), got ${String(o.steer)}`);
-    s.steer = [...new Set(kinds)];
+    if ((kinds.length === 0 && given[0] !== 'all') || bad !== undefined) {
+      throw new UsageError(`--steer expects all, kinds (film, ${known.slice(0, 4).join(', ')}) or --film layers (${s.film.join(', ')}), got ${String(o.steer)}`);
+    }
+    s.steer = kinds.length === 0 ? null : [...new Set(kinds)];
   }
   if (o.outputFilm !== undefined) s.outputFilm = o.outputFilm === true;
   if (o.cacheDir !== undefined) s.cacheDir = String(o.cacheDir);

@@ -36,6 +36,8 @@ describe('detection task', () => {
     expect(resolveDetectionSettings({ dataset: 'scenes', options: { imbalance: 0.05 } }).imbalance).toBe(0.05);
     const steered = resolveDetectionSettings({ dataset: 'scenes', options: { outputFilm: true, film: ['head_conv', 'head_out'], steer: ['film', 'head-bias', 'head_out'] } });
     expect([steered.outputFilm, steered.steer]).toEqual([true, ['film-scale', 'film-shift', 'head-bias', 'head_out']]);
+    expect(resolveDetectionSettings({ dataset: 'scenes', options: {} }).steer).toEqual(['head-bias']);
+    expect(resolveDetectionSettings({ dataset: 'scenes', options: { steer: ['all'] } }).steer).toBeNull();
     expect(() => resolveDetectionSettings({ dataset: 'scenes', options: { steer: ['head_out'] } })).toThrow(/--steer expects .*--film layers \(head_conv\), got head_out/);
   });
 
