@@ -135,6 +135,24 @@ describe('buildReport with targets', () => {
     for (const c of charts) expect((c.target === 'mlp' ? mlp : cnn)).toContain(c.svg);
     expect(charts[1]!.svg).toContain('target: mlp');
     expect(html.match(/<h3>Settings<\/h3>/g)).toHaveLength(1);
+    // Runs without steps to target: no such column.
+    expect(html).not.toContain('steps to target');
+  });
+
+  it('shows steps to target per method (mean ± std) and per run when the runs record them', async () => {
+    const result = twoTargets();
+    // mlp: loss reached its target at 4 and 8 steps, metricopt at 2 and never (the budget, 10).
+    const steps: Record<string, number[]> = { 'mlp/loss': [4, 8], 'mlp/metricopt': [2, 10], 'cnn/loss': [6, 6], 'cnn/metricopt': [3, 5] };
+    for (const [name, m] of Object.entries(result.methods)) for (const r of m.runs) r.stepsToTarget = steps[`${r.target}/${name}`]![r.seed - 1]!;
+    const { html } = await buildReport(result, { generatedAt: at });
+    const mlp = section(html, 'target-transfer-mlp');
+    expect(mlp).toContain('<th class="num">steps to target (mean ± std)</th>');
+    expect(mlp).toContain('<td class="num">6.0 ± 2.8</td>');
+    expect(mlp).toContain('<td class="num">6.0 ± 5.7</td>');
+    expect(section(html, 'target-transfer-cnn')).toContain('<td class="num">4.0 ± 1.4</td>');
+    // Every-run table: after the run's steps (10), its steps to target.
+    expect(mlp).toContain('<th class="num">steps to target</th>');
+    for (const n of [4, 8, 2, 10]) expect(mlp).toContain(`<td class="num">10</td><td class="num">${n}</td><td class="num">5</td>`);
   });
 
   it('leaves a single-target result exactly as a result without targets', async () => {

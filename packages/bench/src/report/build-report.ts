@@ -220,24 +220,36 @@ function meanOf(runs: readonly RunRecord[], field: string): number | null {
   return values.length === 0 ? null : meanStd(values).mean;
 }
 
+/** Whether any run records its steps to target (bench transfer): the tables then show them. */
+function hasSteps(result: BenchResult): boolean {
+  return Object.values(result.methods).some((m) => m.runs.some((r) => typeof r.stepsToTarget === 'number'));
+}
+
 function resultsTable(result: BenchResult): string {
-  const header = ['method', 'before', 'after (mean ± std)', 'metric split after', 'twin after', 'τ', 'trust', 'metric calls', 'wall s'];
-  const rows = Object.entries(result.methods).map(([name, m]) => [
-    escapeHtml(name),
-    fmt(meanOf(m.runs, 'before')),
-    `${fmt(m.after.mean)} ± ${fmt(m.after.std)}`,
-    fmt(meanOf(m.runs, 'metricSplitAfter')),
-    fmt(meanOf(m.runs, 'twinAfter')),
-    fmt(meanOf(m.runs, 'tauMean'), 3),
-    fmt(meanOf(m.runs, 'trustMean'), 3),
-    fmt(meanOf(m.runs, 'metricCalls'), 0),
-    fmt(meanOf(m.runs, 'wallSeconds'), 1),
-  ]);
-  return htmlTable(header, rows, [false, true, true, true, true, true, true, true, true]);
+  const steps = hasSteps(result);
+  const header = ['method', 'before', 'after (mean ± std)', 'metric split after', 'twin after', ...(steps ? ['steps to target (mean ± std)'] : []), 'τ', 'trust', 'metric calls', 'wall s'];
+  const rows = Object.entries(result.methods).map(([name, m]) => {
+    const reached = m.runs.map((r) => r.stepsToTarget).filter((v): v is number => typeof v === 'number');
+    const stepsCell = reached.length === 0 ? '—' : `${fmt(meanStd(reached).mean, 1)} ± ${fmt(meanStd(reached).std, 1)}`;
+    return [
+      escapeHtml(name),
+      fmt(meanOf(m.runs, 'before')),
+      `${fmt(m.after.mean)} ± ${fmt(m.after.std)}`,
+      fmt(meanOf(m.runs, 'metricSplitAfter')),
+      fmt(meanOf(m.runs, 'twinAfter')),
+      ...(steps ? [stepsCell] : []),
+      fmt(meanOf(m.runs, 'tauMean'), 3),
+      fmt(meanOf(m.runs, 'trustMean'), 3),
+      fmt(meanOf(m.runs, 'metricCalls'), 0),
+      fmt(meanOf(m.runs, 'wallSeconds'), 1),
+    ];
+  });
+  return htmlTable(header, rows, [false, ...header.slice(1).map(() => true)]);
 }
 
 function runsDetails(result: BenchResult): string {
-  const header = ['method', 'seed', 'before', 'after', 'metric split after', 'twin after', 'steps', 'metric calls', 'wall s'];
+  const steps = hasSteps(result);
+  const header = ['method', 'seed', 'before', 'after', 'metric split after', 'twin after', 'steps', ...(steps ? ['steps to target'] : []), 'metric calls', 'wall s'];
   const rows = Object.entries(result.methods).flatMap(([name, m]) =>
     m.runs.map((r) => [
       escapeHtml(name),
@@ -247,11 +259,12 @@ function runsDetails(result: BenchResult): string {
       fmt(r.metricSplitAfter),
       fmt(r.twinAfter),
       String(r.steps),
+      ...(steps ? [typeof r.stepsToTarget === 'number' ? String(r.stepsToTarget) : '—'] : []),
       String(r.metricCalls),
       fmt(r.wallSeconds, 1),
     ]),
   );
-  return `<details><summary>Every run (${rows.length})</summary>\n${htmlTable(header, rows, [false, true, true, true, true, true, true, true, true])}\n</details>`;
+  return `<details><summary>Every run (${rows.length})</summary>\n${htmlTable(header, rows, [false, ...header.slice(1).map(() => true)])}\n</details>`;
 }
 
 function pairedTable(result: BenchResult, baseline: string): string {
