@@ -24,6 +24,16 @@ describe('wasm Identity and Cast (MetricOpt replacements sharing data)', () => {
     expect(result).toMatchObject({ shapesMatch: true, difference: 0, leaked: { tensors: 0, buffers: 0 } });
   });
 
+  it('casts numbers to bool as the cpu backend does: 1 wherever the value is not 0', async () => {
+    const run = await runOnBackend('wasm', () => [
+      tf.cast(tf.tensor([0, 2, -1, 0.5, -0]), 'bool'),
+      tf.cast(tf.tensor([0, 3, -7], undefined, 'int32'), 'bool'),
+      tf.cast(tf.tensor([], [0]), 'bool'),
+    ]);
+    expect(run.outputs.map((o) => Array.from(o))).toEqual([[0, 1, 1, 1, 0], [0, 1, 1], []]);
+    expect(run).toMatchObject({ leakedTensors: 0, leakedBuffers: 0 });
+  });
+
   it('gives a clone that outlives its source and does not follow a variable it was taken from', async () => {
     const run = await runOnBackend('wasm', () => {
       const source = tf.tensor([1, 2, 3, 4], [2, 2]);
