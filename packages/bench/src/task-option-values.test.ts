@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './bench-config.js';
-import { flagOf, isPositiveInt, optionValues } from './task-option-values.js';
+import { flagOf, isPositiveInt, optionValues, steerOption } from './task-option-values.js';
 
 describe('optionValues', () => {
   it('reads checked numbers and integer lists, undefined when absent', () => {
@@ -17,5 +17,14 @@ describe('optionValues', () => {
     expect(() => ints('filters')).toThrow(/--filters expects one or more positive integers separated by commas, got 16,x/);
     expect(() => ints('widths', 2)).toThrow(/--widths expects 2 positive integers/);
     expect(flagOf('testPerClass')).toBe('test-per-class');
+  });
+
+  it('reads --steer: kinds (film for both FiLM kinds), FiLM layers, or all', () => {
+    expect(steerOption(undefined, [])).toBeUndefined();
+    expect(steerOption(['all'], [])).toBeNull();
+    expect(steerOption(['film', 'head-bias', 'film-scale'], [])).toEqual(['film-scale', 'film-shift', 'head-bias']);
+    expect(steerOption(['block3'], ['block3'])).toEqual(['block3']);
+    expect(() => steerOption(['block3'], [])).toThrow(/--steer expects all, kinds \(film, film-scale, film-shift, head-kernel, head-bias\), got block3/);
+    expect(() => steerOption(['all', 'film'], ['x'])).toThrow(/or FiLM layers \(x\), got all,film/);
   });
 });

@@ -41,3 +41,27 @@ export function optionValues(options: Readonly<Record<string, unknown>>): {
     },
   };
 }
+
+const STEER_KINDS = ['film-scale', 'film-shift', 'head-kernel', 'head-bias'];
+
+/**
+ * The `--steer` option: the parts of φ the rounds perturb and V / ES steer — segment kinds (`film` for both FiLM
+ * kinds) or FiLM layer names from `filmLayers` — or `all` (null: the whole of φ). Absent: undefined.
+ *
+ * ```ts
+ * steerOption(['film', 'head-bias'], []);   // ['film-scale', 'film-shift', 'head-bias']
+ * steerOption(['all'], []);                 // null
+ * ```
+ */
+export function steerOption(value: unknown, filmLayers: readonly string[]): string[] | null | undefined {
+  if (value === undefined) return undefined;
+  const given = value as string[];
+  if (given.length === 1 && given[0] === 'all') return null;
+  const parts = given.flatMap((k) => (k === 'film' ? ['film-scale', 'film-shift'] : [k]));
+  const known = [...STEER_KINDS, ...filmLayers];
+  if (parts.length === 0 || parts.some((k) => !known.includes(k))) {
+    const layers = filmLayers.length > 0 ? ` or FiLM layers (${filmLayers.join(', ')})` : '';
+    throw new UsageError(`--steer expects all, kinds (film, ${STEER_KINDS.join(', ')})${layers}, got ${String(value)}`);
+  }
+  return [...new Set(parts)];
+}

@@ -1,6 +1,6 @@
 import { CLASSIFIER_ARCHITECTURES, type ClassifierArchitecture, type FilmChoice } from '@metricopt/classification';
 import { UsageError } from '../../bench-config.js';
-import { isPositiveInt, optionValues } from '../../task-option-values.js';
+import { isPositiveInt, optionValues, steerOption } from '../../task-option-values.js';
 import type { BenchConfig, TaskOption } from '../../registry.js';
 
 /** The knobs of the classification suite (CLI: `--imbalance 0.05`, `--per-class 2000`, …). */
@@ -25,6 +25,8 @@ export interface ClassificationSettings {
   learningRate: number;
   batchSize: number;
   observeEvery: number;
+  /** The parts of φ the rounds perturb and V / ES steer: segment kinds or FiLM layers (null: all of φ, the default). */
+  steer: string[] | null;
   /** Where pretrained models are cached (null: $METRICOPT_CACHE/pretrained or ~/.cache/metricopt/pretrained). */
   cacheDir: string | null;
   /** Pretrain again and replace the cached model. */
@@ -48,6 +50,7 @@ export const DEFAULT_CLASSIFICATION_SETTINGS: Readonly<ClassificationSettings> =
   learningRate: 1e-3,
   batchSize: 128,
   observeEvery: 10,
+  steer: null,
   cacheDir: null,
   retrain: false,
 });
@@ -62,6 +65,7 @@ export const CLASSIFICATION_OPTIONS: TaskOption[] = [
   { flags: '--units <n>', type: 'int', description: 'small-cnn: width of the feature layer (default 64)' },
   { flags: '--widths <list>', type: 'list', description: 'small-resnet: one residual block per width (default 16,32,64)' },
   { flags: '--film <layers>', type: 'list', description: "FiLM layers adapted with the head: 'last' (default), 'none', or names" },
+  { flags: '--steer <parts>', type: 'list', description: 'parts of φ the rounds perturb and V / ES steer: film, film-scale, film-shift, head-kernel, head-bias or --film layers (default all)' },
   { flags: '--pretrain-epochs <n>', type: 'int', description: 'cross-entropy pretraining epochs (default 2)' },
   { flags: '--pretrain-batch-size <n>', type: 'int', description: 'pretraining batch size (default 64)' },
   { flags: '--pretrain-lr <rate>', type: 'float', description: 'pretraining Adam learning rate (default 1e-3)' },
@@ -103,6 +107,8 @@ export function resolveClassificationSettings(config: Pick<BenchConfig, 'steps' 
     const film = o.film as string[];
     s.film = film.length === 1 && (film[0] === 'last' || film[0] === 'none') ? film[0] : [...film];
   }
+  const steer = steerOption(o.steer, Array.isArray(s.film) ? s.film : []);
+  if (steer !== undefined) s.steer = steer;
   if (o.cacheDir !== undefined) s.cacheDir = String(o.cacheDir);
   if (o.retrain !== undefined) s.retrain = o.retrain === true;
   return s;

@@ -1,6 +1,6 @@
 import type { SceneItemSource } from '@metricopt/detection';
 import { UsageError } from '../../bench-config.js';
-import { isPositiveInt, optionValues } from '../../task-option-values.js';
+import { isPositiveInt, optionValues, steerOption } from '../../task-option-values.js';
 import type { BenchConfig, TaskOption } from '../../registry.js';
 
 
@@ -186,16 +186,8 @@ export function resolveDetectionSettings(config: Pick<BenchConfig, 'dataset' | '
     if (film.length === 0) throw new UsageError('--film expects at least one layer name');
     s.film = [...film];
   }
-  if (o.steer !== undefined) {
-    const given = o.steer as string[];
-    const kinds = given.length === 1 && given[0] === 'all' ? [] : given.flatMap((k) => (k === 'film' ? ['film-scale', 'film-shift'] : [k]));
-    const known = ['film-scale', 'film-shift', 'head-kernel', 'head-bias', ...s.film];
-    const bad = kinds.find((k) => !known.includes(k));
-    if ((kinds.length === 0 && given[0] !== 'all') || bad !== undefined) {
-      throw new UsageError(`--steer expects all, kinds (film, ${known.slice(0, 4).join(', ')}) or --film layers (${s.film.join(', ')}), got ${String(o.steer)}`);
-    }
-    s.steer = kinds.length === 0 ? null : [...new Set(kinds)];
-  }
+  const steer = steerOption(o.steer, s.film);
+  if (steer !== undefined) s.steer = steer;
   if (o.outputFilm !== undefined) s.outputFilm = o.outputFilm === true;
   if (o.cacheDir !== undefined) s.cacheDir = String(o.cacheDir);
   if (o.retrain !== undefined) s.retrain = o.retrain === true;

@@ -38,7 +38,7 @@ describe('detection task', () => {
     expect([steered.outputFilm, steered.steer]).toEqual([true, ['film-scale', 'film-shift', 'head-bias', 'head_out']]);
     expect(resolveDetectionSettings({ dataset: 'scenes', options: {} }).steer).toEqual(['head-bias']);
     expect(resolveDetectionSettings({ dataset: 'scenes', options: { steer: ['all'] } }).steer).toBeNull();
-    expect(() => resolveDetectionSettings({ dataset: 'scenes', options: { steer: ['head_out'] } })).toThrow(/--steer expects .*--film layers \(head_conv\), got head_out/);
+    expect(() => resolveDetectionSettings({ dataset: 'scenes', options: { steer: ['head_out'] } })).toThrow(/--steer expects .*FiLM layers \(head_conv\), got head_out/);
   });
 
 
