@@ -107,6 +107,9 @@ describe('finetune', () => {
     await expect(finetune(options({ metric: gated, steps: 20, mixing: 'loss-prior', checkpoint: { dir, every: 10 } }))).rejects.toThrow(
       /belongs to another run: its knobs is/,
     );
+    await expect(finetune(options({ metric: gated, steps: 20, steer: ['head-bias'], checkpoint: { dir, every: 10 } }))).rejects.toThrow(
+      /belongs to another run: its knobs is/,
+    );
   });
 
   it.each<FinetuneMode>(['loss', 'es', 'loss+es', 'value'])('mode %s leaves no tensors behind', async (mode) => {
