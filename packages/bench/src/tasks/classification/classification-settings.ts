@@ -27,6 +27,8 @@ export interface ClassificationSettings {
   observeEvery: number;
   /** The parts of φ the rounds perturb and V / ES steer: segment kinds or FiLM layers (null: all of φ, the default). */
   steer: string[] | null;
+  /** Perturbation size in normalised coordinates (null: finetune's default, 0.1). */
+  sigma: number | null;
   /** Where pretrained models are cached (null: $METRICOPT_CACHE/pretrained or ~/.cache/metricopt/pretrained). */
   cacheDir: string | null;
   /** Pretrain again and replace the cached model. */
@@ -51,6 +53,7 @@ export const DEFAULT_CLASSIFICATION_SETTINGS: Readonly<ClassificationSettings> =
   batchSize: 128,
   observeEvery: 10,
   steer: null,
+  sigma: null,
   cacheDir: null,
   retrain: false,
 });
@@ -65,6 +68,7 @@ export const CLASSIFICATION_OPTIONS: TaskOption[] = [
   { flags: '--units <n>', type: 'int', description: 'small-cnn: width of the feature layer (default 64)' },
   { flags: '--widths <list>', type: 'list', description: 'small-resnet: one residual block per width (default 16,32,64)' },
   { flags: '--film <layers>', type: 'list', description: "FiLM layers adapted with the head: 'last' (default), 'none', or names" },
+  { flags: '--sigma <s>', type: 'float', description: 'perturbation size of the observation rounds in normalised coordinates (default 0.1)' },
   { flags: '--steer <parts>', type: 'list', description: 'parts of φ the rounds perturb and V / ES steer: film, film-scale, film-shift, head-kernel, head-bias or --film layers (default all)' },
   { flags: '--pretrain-epochs <n>', type: 'int', description: 'cross-entropy pretraining epochs (default 2)' },
   { flags: '--pretrain-batch-size <n>', type: 'int', description: 'pretraining batch size (default 64)' },
@@ -94,6 +98,7 @@ export function resolveClassificationSettings(config: Pick<BenchConfig, 'steps' 
   s.learningRate = num('lr', (v) => v > 0, 'a positive number') ?? s.learningRate;
   s.batchSize = num('batchSize', posInt, 'a positive integer') ?? s.batchSize;
   s.observeEvery = num('observeEvery', posInt, 'a positive integer') ?? s.observeEvery;
+  s.sigma = num('sigma', (v) => v > 0 && Number.isFinite(v), 'a positive number') ?? s.sigma;
   const filters = ints('filters', 2);
   if (filters) s.filters = [filters[0]!, filters[1]!];
   s.widths = ints('widths') ?? s.widths;

@@ -60,6 +60,11 @@ describe('classification bench task', () => {
     expect(() => resolveClassificationSettings({ options: { imbalance: 0 } })).toThrow(/--imbalance expects a ratio/);
     expect(() => resolveClassificationSettings({ options: { filters: ['8'] } })).toThrow(/--filters expects 2 positive integers/);
     expect(() => resolveClassificationSettings({ options: { architecture: 'vgg' } })).toThrow(/--architecture expects one of small-cnn, small-resnet/);
+    const steered = resolveClassificationSettings({ options: { film: ['block2'], steer: ['block2', 'head-bias'], sigma: 0.3 } });
+    expect([steered.steer, steered.sigma]).toEqual([['block2', 'head-bias'], 0.3]);
+    expect([resolveClassificationSettings({ options: {} }).steer, resolveClassificationSettings({ options: {} }).sigma]).toEqual([null, null]);
+    expect(() => resolveClassificationSettings({ options: { sigma: 0 } })).toThrow(/--sigma expects a positive number, got 0/);
+    expect(() => resolveClassificationSettings({ options: { steer: ['block9'] } })).toThrow(/--steer expects all, kinds/);
   });
 
   it('is registered with its datasets, metrics, methods and a demo', async () => {

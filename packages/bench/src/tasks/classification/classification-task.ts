@@ -118,7 +118,12 @@ export async function runClassification(config: BenchConfig, reporter: BenchRepo
         evaluation: { test, metric: metricSplit, twin },
         steps: settings.steps,
         optimizer: () => tf.train.adam(settings.learningRate),
-        finetune: { batchSize: settings.batchSize, observeEvery: settings.observeEvery, ...(settings.steer !== null ? { steer: settings.steer } : {}) },
+        finetune: {
+          batchSize: settings.batchSize,
+          observeEvery: settings.observeEvery,
+          ...(settings.steer !== null ? { steer: settings.steer } : {}),
+          ...(settings.sigma !== null ? { sigma: settings.sigma } : {}),
+        },
         before,
         extra: {
           pretrainCached: entry.cached,
