@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CheckpointStore } from './checkpoint.js';
 import { MetricError, MetricTimeoutError } from './errors.js';
 import type { FinetuneOptions } from './finetune-options.js';
 import { checkFinetuneState } from './finetune-state.js';
-import { finetune } from './finetune.js';
+import { DEFAULT_METRIC_TIMEOUT_MS, finetune } from './finetune.js';
 import { defineMetric, type Metric } from './metric.js';
 import { tinyOptions } from './finetune-problem.fixture.js';
 
@@ -97,5 +97,24 @@ describe('finetune with a faulty metric', () => {
     expect(String(err)).toMatch(/metric 'error-rate' at step 20: did not finish within 20 ms/);
     o.model.dispose();
     await expectResumable(dir, reference);
+  });
+
+  it('without any time limit set, a metric that never resolves is cut at the default of 10 minutes', async () => {
+    expect(DEFAULT_METRIC_TIMEOUT_MS).toBe(600_000);
+    const never = faulty(3, 1, () => new Promise<number>(() => {}));
+    const o = run(never);
+    // Only setTimeout is faked: the 10 minutes pass at once, nothing else changes.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let settled: unknown = null;
+      const done = finetune(o).then(() => 'finished', (e: unknown) => e).then((v) => (settled = v));
+      for (let i = 0; i < 1000 && settled === null; i++) await vi.advanceTimersByTimeAsync(60_000);
+      await done;
+      expect(settled).toBeInstanceOf(MetricTimeoutError);
+      expect(String(settled)).toMatch(/metric 'error-rate' at step 0: did not finish within 600000 ms/);
+    } finally {
+      vi.useRealTimers();
+      o.model.dispose();
+    }
   });
 });

@@ -115,7 +115,11 @@ export interface FinetuneOptions {
    * by marginal likelihood at every fit.
    */
   groupRidge?: number | number[];
-  /** Per-call metric time limit (ms); defaults to the metric's own. */
+  /**
+   * Per-call metric time limit (ms): the metric's own `timeoutMs`, else 10 minutes (`DEFAULT_METRIC_TIMEOUT_MS`), so a
+   * metric whose promise never settles stops the run with a MetricTimeoutError instead of hanging it. A synchronous
+   * metric stuck in a loop can only be cut in a worker (`workerMetric`).
+   */
   metricTimeoutMs?: number;
   /**
    * Retries of a failed metric call (it threw, returned a non-finite value or ran past its time limit) before the run

@@ -41,6 +41,9 @@ const DEFAULTS = {
   guide: { share: 0, directions: ['loss', 'value'] as GuideDirection[] },
 };
 
+/** A metric call's time limit when neither finetune's `metricTimeoutMs` nor the metric's own is set: 10 minutes. */
+export const DEFAULT_METRIC_TIMEOUT_MS = 600_000;
+
 type Config = typeof DEFAULTS & { steps: number; seed: number };
 const GUIDE_DIRECTIONS: readonly GuideDirection[] = ['loss', 'value', 'step', 'groups'];
 
@@ -100,7 +103,7 @@ export async function finetune(opts: FinetuneOptions): Promise<FinetuneResult> {
     const probe: MetricProbe = {
       metric: opts.metric,
       head: split.head,
-      timeoutMs: opts.metricTimeoutMs ?? opts.metric.timeoutMs,
+      timeoutMs: opts.metricTimeoutMs ?? opts.metric.timeoutMs ?? DEFAULT_METRIC_TIMEOUT_MS,
       retries: cfg.metricRetries,
       ...(opts.onMetricFault ? { onFault: opts.onMetricFault } : {}),
       seconds: 0,

@@ -23,7 +23,7 @@ export { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 export { resolveInside } from './safe-path.js';
 export { saveModel, loadModel, fileHandler, MODEL_JSON, MODEL_WEIGHTS } from './model-io.js';
 export { loadOrPretrain, metricoptCacheDir, configKey, canonicalJson, dataFingerprint, isDirectory, writeDirAtomic, CACHE_ENV_VAR, PRETRAIN_INFO, type LoadOrPretrainOptions, type PretrainedEntry } from './pretrained-cache.js';
-export { finetune, evaluateMetric } from './finetune.js';
+export { finetune, evaluateMetric, DEFAULT_METRIC_TIMEOUT_MS } from './finetune.js';
 export {
   FINETUNE_MODES, type FinetuneMode, type FinetuneOptions, type FinetuneResult, type LossFn, type RoundInfo,
   type RoundRecord, type Split, type SplitSource, type StepInfo, type GuideDirection,
