@@ -643,7 +643,7 @@ function isSplit(v: unknown): v is Split {
   return typeof v === 'object' && v !== null && (v as Split).x instanceof tf.Tensor && (v as Split).y instanceof tf.Tensor;
 }
 
-/** The metric of the model's outputs on a whole split (outputs computed in chunks). */
+/** The metric of the model's outputs on a whole split (outputs computed in chunks; the metric's own time limit, else 10 minutes). */
 export async function evaluateMetric(
   model: { predict(x: tf.Tensor): tf.Tensor | tf.Tensor[] },
   metric: import('./metric.js').Metric,
@@ -661,7 +661,7 @@ export async function evaluateMetric(
   });
   try {
     const { callMetric } = await import('./metric.js');
-    return await callMetric(metric, outputs, split.y, -1);
+    return await callMetric(metric, outputs, split.y, -1, metric.timeoutMs ?? DEFAULT_METRIC_TIMEOUT_MS);
   } finally {
     outputs.dispose();
   }
