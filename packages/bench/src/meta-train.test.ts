@@ -1,26 +1,12 @@
-import { Writable } from 'node:stream';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ValueFunction, finetuneValueOptions, loadValueFunction, readTrajectory, type ParamLayout } from '@metricopt/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetaTrainSummary } from './meta-train.js';
-import { runCli, type CliIo } from './program.js';
+import { captureCli } from './cli-capture.fixture.js';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await runCli(argv, { stdout, stderr } as CliIo);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (...argv: string[]) => captureCli(argv);
 
 let root = '';
 beforeAll(async () => {

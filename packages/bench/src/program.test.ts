@@ -1,27 +1,13 @@
-import { Writable } from 'node:stream';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '@metricopt/core';
-import { runCli, type CliIo } from './program.js';
+import { captureCli } from './cli-capture.fixture.js';
 import { registerTask } from './registry.js';
 import { validateBenchResult } from './results.js';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await runCli(argv, { stdout, stderr } as CliIo);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (...argv: string[]) => captureCli(argv);
 
 describe('metricopt CLI arguments', () => {
   it('an unknown task exits 2 and lists the known ones', async () => {

@@ -1,9 +1,8 @@
-import { Writable } from 'node:stream';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../program.js';
+import { captureCli } from '../cli-capture.fixture.js';
 import { getTask, registerTask } from '../registry.js';
 import { extractPluginFlags } from './cli-plugins.js';
 import { discoverPlugins } from './discover-plugins.js';
@@ -12,20 +11,7 @@ import { PluginError } from './plugin-error.js';
 import { tasksOfModule } from './plugin-tasks.js';
 import { taskModuleSource, writePackage, writeTaskPackage } from './plugin.fixture.js';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function cli(argv: string[], cwd: string, env: Record<string, string> = {}) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await runCli(argv, { stdout, stderr } as CliIo, { cwd, env });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (argv: string[], cwd: string, env: Record<string, string> = {}) => captureCli(argv, { cwd, env });
 
 let root: string;
 let ws: string;

@@ -3,10 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError, InvalidArgumentError, initBackend } from '@metricopt/core';
-import { runCli, type CliIo } from '../program.js';
+import { captureCli } from '../cli-capture.fixture.js';
 import type { BenchTask } from '../registry.js';
 import { silentReporter } from '../reporter.js';
 import { ResultsBuilder } from '../results.js';
@@ -150,18 +149,7 @@ describe('the speed models', () => {
 });
 
 describe('metricopt bench speed', () => {
-  class Capture extends Writable {
-    text = '';
-    override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-      this.text += chunk.toString();
-      done();
-    }
-  }
-  const cli = async (...argv: string[]) => {
-    const [stdout, stderr] = [new Capture(), new Capture()];
-    const code = await runCli(argv, { stdout, stderr } as CliIo);
-    return { code, stdout: stdout.text, stderr: stderr.text };
-  };
+  const cli = (...argv: string[]) => captureCli(argv);
 
   it('prints one JSON object and writes speed.json', async () => {
     const out = join(dir, 'out');

@@ -1,29 +1,17 @@
-import { Writable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { initBackend } from '@metricopt/core';
-import { runCli, type CliIo } from '../program.js';
+import { captureCli } from '../cli-capture.fixture.js';
 
 /** The paper configs shipped with the bench (packages/bench/configs/). */
 export const CONFIGS = fileURLToPath(new URL('../../configs/', import.meta.url));
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
 /** Runs the CLI in-process (no plugin scan, empty env): `await bench(['bench', 'classification', '--json'])`. */
-export async function bench(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await runCli(argv, { stdout, stderr } as CliIo, { scan: false, env: {} });
-  return { code, stdout: stdout.text, stderr: stderr.text };
+export function bench(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return captureCli(argv, { scan: false, env: {} });
 }
 
 /** Inits the backend and makes a fresh temporary directory before the file's tests, removed after them: `const base = tempBase('x-'); … base()`. */

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { GlobalValueNet, Rng, SetEncoder, combineViews, filmAdapters, headParams, initBackend, type ParamLayout, type Split } from '@metricopt/core';
 import { mlpBackbone, withHead } from '@metricopt/core/backbones';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../../program.js';
+import { captureCli } from '../../cli-capture.fixture.js';
 import { silentReporter } from '../../reporter.js';
 import { validateBenchResult } from '../../results.js';
 import type { BenchConfig } from '../../registry.js';
@@ -17,20 +16,7 @@ import { makeSyntheticSplits } from '../synthetic/synthetic-splits.js';
 import { DEFAULT_TRANSFER_SETTINGS, metaTrainedValueFunction, runTransfer } from './transfer-task.js';
 import type { TransferTarget } from './transfer-targets.js';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await runCli(argv, { stdout, stderr } as CliIo);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (...argv: string[]) => captureCli(argv);
 
 let root = '';
 beforeAll(async () => {
