@@ -21,7 +21,7 @@ import {
   registerWasmTrainingKernels,
   unregisterWasmTrainingKernels,
 } from '../src/backend/wasm-kernels/register-wasm-training-kernels.js';
-import { Rng } from '../src/rng.js';
+import { randomBatchStep } from './training-step.js';
 
 const BATCH = 64;
 
@@ -92,18 +92,8 @@ interface Measurement {
 /** One warm-up step (XNNPACK builds its operators then), then steps until `seconds` have passed. */
 function measure(modelName: 'cnn' | 'mlp', seconds: number, seed: number): Measurement {
   const spec = MODELS[modelName];
-  const rng = new Rng(seed);
   const model = spec.build();
-  const optimizer = tf.train.adam(1e-3);
-  const size = BATCH * spec.inputShape.reduce((a, b) => a * b, 1);
-  const x = tf.tensor(Float32Array.from({ length: size }, () => rng.next()), [BATCH, ...spec.inputShape]);
-  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, () => rng.int(10)), 'int32'), 10));
-  const step = () => {
-    const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true);
-    const loss = cost?.dataSync()[0] ?? Number.NaN;
-    cost?.dispose();
-    return loss;
-  };
+  const { step, dispose } = randomBatchStep(model, spec.inputShape, seed, BATCH);
   const first = performance.now();
   let finalLoss = step();
   const firstStepSeconds = (performance.now() - first) / 1000;
@@ -116,8 +106,7 @@ function measure(modelName: 'cnn' | 'mlp', seconds: number, seed: number): Measu
   }
   const elapsed = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuStart);
-  tf.dispose([x, y]);
-  optimizer.dispose();
+  dispose();
   model.layers.forEach((layer) => layer.dispose());
   return { steps, seconds: elapsed, cpuSeconds: (cpu.user + cpu.system) / 1e6, firstStepSeconds, finalLoss };
 }

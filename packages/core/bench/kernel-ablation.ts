@@ -17,7 +17,7 @@ import {
   registerWasmTrainingKernels,
   unregisterWasmTrainingKernels,
 } from '../src/backend/wasm-kernels/register-wasm-training-kernels.js';
-import { Rng } from '../src/rng.js';
+import { randomBatchStep } from './training-step.js';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '5' }, steps: { type: 'string', default: '3' }, model: { type: 'string', default: 'cnn' } },
@@ -31,18 +31,9 @@ const configs = [{ label: 'all kernels', kernels: all }, ...FASTER_WASM_KERNELS.
   label: `stock ${kernelName}`, kernels: all.filter((name) => name !== kernelName),
 }))];
 
-const rng = new Rng(1);
 const isCnn = values.model === 'cnn';
 const model = withHead((isCnn ? smallCnn({ seed: 1 }) : mlpBackbone({ inputDim: 784, hidden: [256, 256], seed: 1 })).model, { units: 10, seed: 1 });
-const shape = isCnn ? [64, 28, 28, 1] : [64, 784];
-const x = tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next()), shape);
-const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, () => rng.int(10)), 'int32'), 10));
-const optimizer = tf.train.adam(1e-3);
-const step = () => {
-  const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true);
-  cost?.dataSync();
-  cost?.dispose();
-};
+const { step } = randomBatchStep(model, isCnn ? [28, 28, 1] : [784], 1);
 
 const samples = new Map<string, number[]>(configs.map((c) => [c.label, []]));
 const loadBefore = loadavg()[0]!;

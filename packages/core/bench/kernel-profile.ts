@@ -18,7 +18,7 @@ import {
   registerWasmTrainingKernels,
   unregisterWasmTrainingKernels,
 } from '../src/backend/wasm-kernels/register-wasm-training-kernels.js';
-import { Rng } from '../src/rng.js';
+import { randomBatchStep } from './training-step.js';
 
 const { values } = parseArgs({
   options: {
@@ -68,19 +68,10 @@ for (const config of getKernelsForBackend('wasm')) {
   registerKernel(wrapped);
 }
 
-const rng = new Rng(1);
 const isCnn = values.model === 'cnn';
 const backbone = isCnn ? smallCnn({ seed: 1 }) : mlpBackbone({ inputDim: 784, hidden: [256, 256], seed: 1 });
 const model = withHead(backbone.model, { units: 10, seed: 1 });
-const inputShape = isCnn ? [64, 28, 28, 1] : [64, 784];
-const x = tf.tensor(Float32Array.from({ length: inputShape.reduce((a, b) => a * b, 1) }, () => rng.next()), inputShape);
-const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, () => rng.int(10)), 'int32'), 10));
-const optimizer = tf.train.adam(1e-3);
-const step = () => {
-  const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true);
-  cost?.dataSync();
-  cost?.dispose();
-};
+const { step } = randomBatchStep(model, isCnn ? [28, 28, 1] : [784], 1);
 step();
 step();
 timing = true;
