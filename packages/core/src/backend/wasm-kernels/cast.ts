@@ -1,5 +1,6 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { shareData } from './identity.js';
 import { stockWasmKernel } from './stock-wasm-kernels.js';
 
 /**
@@ -21,8 +22,7 @@ function cast(args: Parameters<KernelFunc>[0]): TensorInfo {
     return out;
   }
   if (dtype !== x.dtype || x.dtype === 'string') return stockWasmKernel('Cast').kernelFunc(args) as TensorInfo;
-  (backend as BackendWasm).incRef(x.dataId);
-  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  return shareData(backend as BackendWasm, x);
 }
 
 export const castConfig: KernelConfig = {

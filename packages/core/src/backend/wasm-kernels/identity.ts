@@ -11,7 +11,12 @@ function identity(args: Parameters<KernelFunc>[0]): TensorInfo {
   const { inputs, backend } = args;
   const { x } = inputs as { x: TensorInfo };
   if (x.dtype === 'string') return stockWasmKernel('Identity').kernelFunc(args) as TensorInfo;
-  (backend as BackendWasm).incRef(x.dataId);
+  return shareData(backend as BackendWasm, x);
+}
+
+/** A second tensor on `x`'s data (its reference count raised), where the stock kernels copy it. */
+export function shareData(backend: BackendWasm, x: TensorInfo): TensorInfo {
+  backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
