@@ -1,3 +1,4 @@
+import { SEGMENT_KINDS } from '@metricopt/core';
 import { UsageError } from './bench-config.js';
 
 /** A positive integer (the commonest check on a task option). */
@@ -42,7 +43,8 @@ export function optionValues(options: Readonly<Record<string, unknown>>): {
   };
 }
 
-const STEER_KINDS = ['film-scale', 'film-shift', 'head-kernel', 'head-bias'];
+// The kinds a task's φ (FiLM + head) has; `custom` segments are a library user's own.
+const STEER_KINDS = SEGMENT_KINDS.filter((k) => k !== 'custom');
 
 /**
  * The `--steer` option: the parts of φ the rounds perturb and V / ES steer — segment kinds (`film` for both FiLM

@@ -20,7 +20,7 @@ import { observeRound, probeMetric, type MetricProbe } from './observation-round
 import type { ObservationRound } from './observation.js';
 import { cacheFeatures } from './params/feature-cache.js';
 import { splitModel } from './params/model-split.js';
-import type { ParamSegment, ParamView, SegmentKind } from './param-view.js';
+import { SEGMENT_KINDS, type ParamSegment, type ParamView } from './param-view.js';
 import { Rng } from './rng.js';
 import { ValueFunction } from './value/value-function.js';
 import { ValueStep } from './value/value-step.js';
@@ -467,8 +467,6 @@ let idCounter = 0;
 function uniqueId(): string {
   return `${process.pid}_${idCounter++}`;
 }
-
-const SEGMENT_KINDS: readonly SegmentKind[] = ['film-scale', 'film-shift', 'head-kernel', 'head-bias', 'custom'];
 
 /** 1 on the coordinates of the steered segments (by kind, or by the layer a FiLM segment modulates), 0 elsewhere; null when all are steered. */
 function steerMaskOf(view: ParamView, steer: readonly string[] | undefined): Float32Array | null {

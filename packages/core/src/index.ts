@@ -6,7 +6,7 @@ export {
 export { Rng, type RngState } from './rng.js';
 export { defineMetric, callMetric, toScore, type Metric, type MetricFn, type MetricSpec } from './metric.js';
 export { workerMetric, type WorkerMetric, type WorkerMetricSpec, type HostTensor } from './worker-metric.js';
-export { ParamView, type ParamSegment, type ParamLayout, type SegmentKind } from './param-view.js';
+export { ParamView, SEGMENT_KINDS, type ParamSegment, type ParamLayout, type SegmentKind } from './param-view.js';
 export {
   ObservationBuffer, serializeRound, deserializeRound, type ObservationRound, type SerializedRound,
 } from './observation.js';

@@ -3,6 +3,8 @@ import { InvalidArgumentError, describe } from './errors.js';
 
 /** What a slice of φ is: the value function's `set` encoder reads FiLM segments as tokens. */
 export type SegmentKind = 'film-scale' | 'film-shift' | 'head-kernel' | 'head-bias' | 'custom';
+/** Every SegmentKind, in that order. */
+export const SEGMENT_KINDS: readonly SegmentKind[] = Object.freeze(['film-scale', 'film-shift', 'head-kernel', 'head-bias', 'custom']);
 
 /** One variable's place in the flat vector φ. */
 export interface ParamSegment {
