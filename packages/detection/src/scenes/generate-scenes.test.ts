@@ -106,7 +106,7 @@ describe('generateScenes', () => {
       expect(Math.abs(counts[c] / total - expected)).toBeLessThanOrEqual(4 * Math.sqrt((expected * (1 - expected)) / total) + 1e-12);
     }
     expect(counts.slice(5)).toEqual([0, 0, 0, 0, 0]);
-    // Each pasted item is of the drawn class (the category comes from the item's own label).
+    // Drawing by class weight is as deterministic as drawing items: the same seed gives the same scenes.
     expect(generateScenes(items, { count: 600, seed: 3, classWeights: weights }).gt).toEqual(scenes.gt);
   });
 
